@@ -41,9 +41,15 @@ else
   echo "setup: all Debian packages present"
 fi
 
-# kafkajs, pinned, for tests/interop (decodes our .log files with an independent implementation).
+# kafkajs and its pure-JS codecs, pinned by tests/interop/package-lock.json, for the interop
+# test (decodes our .log files with an independent implementation). `npm ci` runs again whenever
+# the lockfile differs from the one the installed node_modules came from.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-if [[ ! -f "$root/tests/interop/node_modules/kafkajs/package.json" ]]; then
+interop="$root/tests/interop"
+if ! cmp -s "$interop/package-lock.json" "$interop/node_modules/.ksim-installed-lock.json"; then
   echo "setup: installing kafkajs for the interop test"
-  (cd "$root/tests/interop" && npm ci --no-audit --no-fund --silent)
+  (cd "$interop" && npm ci --no-audit --no-fund --silent)
+  cp "$interop/package-lock.json" "$interop/node_modules/.ksim-installed-lock.json"
+else
+  echo "setup: kafkajs present"
 fi
