@@ -58,6 +58,11 @@ class FileSystem {
 // Joins two path parts with '/'.
 std::string join_path(std::string_view directory, std::string_view name);
 
+// The canonical form of a path, as both implementations use it: "a//b/" and "./a/b" become
+// "a/b", and "" (or ".") is the root. Throws std::invalid_argument for an absolute path, a ".."
+// component or a NUL byte: a file system never reaches outside its root.
+std::string normalize_path(std::string_view path);
+
 // Reads a whole file.
 Bytes read_file(FileSystem& fs, std::string_view path);
 
@@ -65,7 +70,7 @@ Bytes read_file(FileSystem& fs, std::string_view path);
 // Readers see either the old or the new content, never a mix, even across a power loss.
 void write_file_atomically(FileSystem& fs, std::string_view path, ByteView content);
 
-// Removes a directory and everything below it.
+// Removes a directory and everything below it (or a file); nothing if it does not exist.
 void remove_recursively(FileSystem& fs, std::string_view path);
 
 }  // namespace ksim::storage

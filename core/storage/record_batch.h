@@ -101,12 +101,14 @@ struct BatchSpec {
 };
 
 // Encodes one batch. records[i].offset must be spec.base_offset + i.. (strictly increasing,
-// deltas taken from the offsets), records non-empty. The CRC is computed here.
+// deltas taken from the offsets), records non-empty; std::invalid_argument otherwise. The CRC is
+// computed here.
 Bytes encode_batch(const BatchSpec& spec, const std::vector<Record>& records);
 
 // Reads the fixed header of the batch at the start of `bytes` without checking the CRC or
 // touching the records. Throws CorruptDataError if fewer than kBatchHeaderSize bytes are given,
-// the magic is not 2, or batchLength is impossible (< 49 or > max_batch_size).
+// the magic is not 2, or batchLength is impossible (< 49 or > max_batch_size), or
+// lastOffsetDelta is negative or would take next_offset() past INT64_MAX.
 BatchHeader read_batch_header(ByteView bytes, std::size_t max_batch_size = 1u << 30);
 
 // True if the stored CRC matches CRC-32C over attributes..end. `batch` is exactly one batch.
@@ -114,6 +116,9 @@ bool crc_is_valid(ByteView batch);
 
 // Decodes one whole batch (exactly header.size_in_bytes() bytes): checks magic, length and CRC,
 // decompresses, and decodes every record. Throws CorruptDataError naming the problem.
+// Offset deltas must increase and stay within lastOffsetDelta (gaps are allowed, as compaction
+// leaves them); a batch may hold no records. In a LogAppendTime batch every record's timestamp
+// reads as maxTimestamp, as Kafka's consumers see it.
 struct DecodedBatch {
   BatchHeader header;
   std::vector<Record> records;
