@@ -34,3 +34,26 @@ class InconsistentStateError : public std::runtime_error {
 };
 
 }  // namespace ksim::storage
+
+namespace ksim::storage {
+
+// A produce request's records that the leader refuses, with the Kafka error it answers:
+// CORRUPT_MESSAGE (CRC or structure), INVALID_RECORD (e.g. no key on a compacted topic),
+// MESSAGE_TOO_LARGE (a batch over max.message.bytes). Nothing was appended.
+class RecordValidationError : public std::runtime_error {
+ public:
+  RecordValidationError(std::string error_name, const std::string& what)
+      : std::runtime_error(what), error_name_(std::move(error_name)) {}
+  const std::string& error_name() const { return error_name_; }
+
+ private:
+  std::string error_name_;
+};
+
+// A read below the log start offset or beyond the log end offset (OFFSET_OUT_OF_RANGE).
+class OffsetOutOfRangeError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace ksim::storage

@@ -1,0 +1,122 @@
+#include "core/storage/log_cleaner.h"
+
+#include <string>
+#include <unordered_map>
+
+#include "core/storage/errors.h"
+
+namespace ksim::storage {
+namespace {
+
+// The latest offset of every key in the cleanable range. Only looked up, never iterated, so
+// its hash order cannot influence what is kept.
+using OffsetMap = std::unordered_map<std::string, std::int64_t>;
+
+std::string key_of(const Record& record) { return to_string(*record.key); }
+
+// Rewrites one batch keeping `retained` records; returns the original bytes untouched when
+// every record stays (the common case for recent data).
+Bytes rewrite_batch(const DecodedBatch& batch, ByteView original, std::vector<Record> retained) {
+  if (retained.size() == batch.records.size()) return Bytes(original.begin(), original.end());
+  const BatchHeader& h = batch.header;
+  BatchSpec spec;
+  spec.base_offset = h.base_offset;
+  spec.partition_leader_epoch = h.partition_leader_epoch;
+  spec.compression = h.compression();
+  spec.timestamp_type = h.timestamp_type();
+  spec.transactional = h.is_transactional();
+  spec.control = h.is_control();
+  spec.producer_id = h.producer_id;
+  spec.producer_epoch = h.producer_epoch;
+  spec.base_sequence = h.base_sequence;
+  return encode_batch(spec, retained);
+}
+
+}  // namespace
+
+CleanerStats LogCleaner::clean(Log& log, std::int64_t now_ms, std::int64_t high_watermark) {
+  CleanerStats stats;
+  const LogConfig& config = log.config();
+  stats.first_uncleanable_offset = std::min(high_watermark, log.active_segment().base_offset());
+  if (!config.compacts()) return stats;
+
+  // The cleanable segments: whole, inactive, below the high watermark, older than the lag.
+  std::vector<std::int64_t> cleanable;
+  for (auto it = log.segments_.begin(); it != log.segments_.end(); ++it) {
+    auto next = std::next(it);
+    if (next == log.segments_.end()) break;
+    const bool within_lag = now_ms - it->second->largest_timestamp() < config.min_compaction_lag_ms;
+    if (next->first > high_watermark || within_lag) {
+      stats.first_uncleanable_offset = it->first;
+      break;
+    }
+    cleanable.push_back(it->first);
+  }
+  if (cleanable.empty()) return stats;
+
+  OffsetMap latest;
+  for (std::int64_t base : cleanable) {
+    log.segments_.at(base)->for_each_batch([&](const BatchLocation& location) {
+      if (location.header.is_control()) return true;
+      const Bytes bytes = log.segments_.at(base)->read_bytes(location.position,
+                                                             location.header.size_in_bytes());
+      for (const Record& record : decode_batch(bytes).records) {
+        if (record.key) latest[key_of(record)] = record.offset;
+      }
+      return true;
+    });
+  }
+
+  for (std::int64_t base : cleanable) {
+    LogSegment& old = *log.segments_.at(base);
+    const bool tombstones_expire = now_ms - old.largest_timestamp() > config.delete_retention_ms;
+    std::vector<Bytes> batches;
+    old.for_each_batch([&](const BatchLocation& location) {
+      const Bytes bytes = old.read_bytes(location.position, location.header.size_in_bytes());
+      const DecodedBatch batch = decode_batch(bytes);
+      if (batch.header.is_control()) {
+        batches.push_back(bytes);
+        return true;
+      }
+      std::vector<Record> retained;
+      for (const Record& record : batch.records) {
+        ++stats.records_read;
+        const bool newest = record.key && latest.at(key_of(record)) == record.offset;
+        if (!newest) continue;
+        if (!record.value && tombstones_expire) {
+          ++stats.tombstones_removed;
+          continue;
+        }
+        retained.push_back(record);
+      }
+      stats.records_retained += static_cast<std::int64_t>(retained.size());
+      if (!retained.empty()) batches.push_back(rewrite_batch(batch, bytes, std::move(retained)));
+      return true;
+    });
+
+    stats.bytes_before += old.size();
+    ++stats.segments_cleaned;
+    // An emptied segment is dropped, except the first: it keeps the log start offset where
+    // retention put it (compaction never moves the log start offset, also across a restart).
+    const bool first_segment = base == log.segments_.begin()->first;
+    if (batches.empty() && !first_segment) {
+      old.delete_files();
+      log.segments_.erase(base);
+      ++stats.segments_removed;
+      continue;
+    }
+    auto cleaned = LogSegment::create(log.fs_, log.directory_, base, config, now_ms,
+                                      kCleanedFileSuffix);
+    for (const Bytes& batch : batches) cleaned->append(read_batch_header(batch), batch);
+    cleaned->on_become_inactive();
+    cleaned->flush();
+    cleaned->change_file_suffix(kCleanedFileSuffix, kSwapFileSuffix);
+    old.delete_files();
+    cleaned->change_file_suffix(kSwapFileSuffix, "");
+    stats.bytes_after += cleaned->size();
+    log.segments_[base] = std::move(cleaned);
+  }
+  return stats;
+}
+
+}  // namespace ksim::storage

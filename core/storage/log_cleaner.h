@@ -1,0 +1,40 @@
+// Log compaction (cleanup.policy=compact): keep the latest record of every key, with offsets
+// preserved (Kafka's LogCleaner, one pass over one log).
+//
+// What is cleaned: whole segments, never the active one, only below the high watermark and
+// only segments last written at least min.compaction.lag.ms ago. A record survives when it is
+// the latest for its key among all cleanable segments. A tombstone (null value) survives until
+// its segment was last written more than delete.retention.ms before the cleaning (Kafka's rule
+// with the segment's largest timestamp standing in for the file's modification time), so a
+// consumer that reads within delete.retention.ms still sees the deletion.
+//
+// Crash safety: segment <base> is rewritten as `<base>.log.cleaned` (+ indexes), fsynced,
+// renamed to `<base>.log.swap`, the old files are deleted, and the swap takes their names. A
+// broker stopping anywhere in between finds either the old segment (and deletes the .cleaned
+// leftovers) or a complete .swap (and completes the swap): see Log::load.
+#pragma once
+
+#include <cstdint>
+
+#include "core/storage/log.h"
+
+namespace ksim::storage {
+
+struct CleanerStats {
+  std::int64_t first_uncleanable_offset = 0;  // cleaning stopped below this offset
+  std::size_t segments_cleaned = 0;
+  std::size_t segments_removed = 0;  // left with no record at all, so deleted
+  std::int64_t records_read = 0;
+  std::int64_t records_retained = 0;
+  std::int64_t tombstones_removed = 0;
+  std::uint64_t bytes_before = 0;
+  std::uint64_t bytes_after = 0;
+};
+
+class LogCleaner {
+ public:
+  // One cleaning pass. A log whose policy does not compact is left alone.
+  static CleanerStats clean(Log& log, std::int64_t now_ms, std::int64_t high_watermark);
+};
+
+}  // namespace ksim::storage
