@@ -34,7 +34,19 @@ function foldHeaders(pairs) {
   return out
 }
 
-const show = v => JSON.stringify(v, (k, x) => (typeof x === 'string' && x.length > 80 ? `${x.slice(0, 80)}...(${x.length / 2} bytes)` : x))
+// JSON for a message, long hex strings cut to their first 40 bytes.
+const show = v =>
+  JSON.stringify(v, (k, x) =>
+    typeof x === 'string' && x.length > 80 ? `${x.slice(0, 80)}...(${x.length / 2} bytes)` : x
+  )
+
+// For two hex strings: where the bytes first differ, and both lengths.
+function firstDifference(got, want) {
+  if (typeof got !== 'string' || typeof want !== 'string') return ''
+  let i = 0
+  while (i < got.length && i < want.length && got[i] === want[i]) i++
+  return ` (${got.length / 2} and ${want.length / 2} bytes, first difference at byte ${Math.floor(i / 2)})`
+}
 
 function compareSegment(where, expected, decoded, problems) {
   if (decoded.size !== expected.size) {
@@ -80,7 +92,7 @@ function compareSegment(where, expected, decoded, problems) {
       }
       for (const [field, [g, w]] of Object.entries(fields)) {
         if (!isDeepStrictEqual(g, w)) {
-          problems.push(`${at} record ${j}: ${field} is ${show(g)} for kafkajs, ${show(w)} for ksim`)
+          problems.push(`${at} record ${j}: ${field} is ${show(g)} for kafkajs, ${show(w)} for ksim${firstDifference(g, w)}`)
         }
       }
     })
@@ -116,10 +128,11 @@ async function checkPartition(dir, expectedFile) {
 // The control: the comparison must notice one flipped byte inside a record value (kafkajs then
 // decodes a different value, and the CRC no longer matches).
 async function controlCheck(dir, partition, expected) {
-  const segment = expected.segments.find(s => s.batches.some(b => b.records.some(r => r.value && r.value.length >= 4)))
+  const hasValue = r => r.value && r.value.length >= 4 // two bytes or more
+  const segment = expected.segments.find(s => s.batches.some(b => b.records.some(hasValue)))
   const source = path.join(dir, partition, segment.file)
   const bytes = fs.readFileSync(source)
-  const valueHex = segment.batches.flatMap(b => b.records).find(r => r.value && r.value.length >= 4).value
+  const valueHex = segment.batches.flatMap(b => b.records).find(hasValue).value
   const at = bytes.indexOf(Buffer.from(valueHex, 'hex'))
   if (at < 0) throw new Error(`control: the value ${valueHex} is not in ${source} as is`)
   bytes[at] ^= 0x01

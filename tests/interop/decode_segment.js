@@ -109,7 +109,11 @@ for (const type of Object.keys(CompressionCodecs)) {
       compress: codec.compress,
       async decompress(buffer) {
         const out = await codec.decompress(buffer)
-        codecCalls.push({ codec: COMPRESSION_NAMES[type], compressedBytes: buffer.length, decompressedBytes: out.length })
+        codecCalls.push({
+          codec: COMPRESSION_NAMES[type],
+          compressedBytes: buffer.length,
+          decompressedBytes: out.length,
+        })
         return out
       },
     }
@@ -133,7 +137,7 @@ async function decodeBatch(file, position, batchBytes) {
   }
   const storedCrc = batchBytes.readUInt32BE(CRC_POSITION)
   const computedCrc = crc32C(batchBytes.subarray(ATTRIBUTES_POSITION))
-  const attributes = batchBytes.readInt16BE(ATTRIBUTES_POSITION)
+  const codecId = batchBytes.readInt16BE(ATTRIBUTES_POSITION) & COMPRESSION_CODEC_MASK
 
   codecCalls = []
   const batch = await decodeRecordBatch(new Decoder(batchBytes))
@@ -147,7 +151,7 @@ async function decodeBatch(file, position, batchBytes) {
     magic,
     crc: storedCrc,
     crcValid: storedCrc === computedCrc,
-    compression: COMPRESSION_NAMES[attributes & COMPRESSION_CODEC_MASK] || `unknown(${attributes & COMPRESSION_CODEC_MASK})`,
+    compression: COMPRESSION_NAMES[codecId] || `unknown(${codecId})`,
     decompressedWith: calls,
     timestampType: batch.timestampType === 1 ? 'LogAppendTime' : 'CreateTime',
     isTransactional: batch.inTransaction,

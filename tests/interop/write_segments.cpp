@@ -163,7 +163,9 @@ json hex_or_null(const std::optional<Bytes>& bytes) {
 
 json record_json(const Record& r) {
   json headers = json::array();
-  for (const RecordHeader& h : r.headers) headers.push_back(json::array({h.key, hex_or_null(h.value)}));
+  for (const RecordHeader& h : r.headers) {
+    headers.push_back(json::array({h.key, hex_or_null(h.value)}));
+  }
   return {{"offset", std::to_string(r.offset)},
           {"timestamp", std::to_string(r.timestamp)},
           {"key", hex_or_null(r.key)},
@@ -191,7 +193,9 @@ json batch_json(const BatchHeader& h, const std::vector<Record>& records) {
       {"baseSequence", h.base_sequence},
       {"records", json::array()}};
   for (const Record& r : records) {
-    if (r.offset >= h.base_offset && r.offset <= h.last_offset()) out["records"].push_back(record_json(r));
+    if (r.offset >= h.base_offset && r.offset <= h.last_offset()) {
+      out["records"].push_back(record_json(r));
+    }
   }
   return out;
 }
