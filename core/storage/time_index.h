@@ -6,12 +6,10 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
-#include "core/storage/file_system.h"
+#include "core/storage/index_file.h"
 
 namespace ksim::storage {
 
@@ -21,37 +19,17 @@ struct TimestampOffset {
   bool operator==(const TimestampOffset&) const = default;
 };
 
-class TimeIndex {
+class TimeIndex : public IndexFile<TimestampOffset, 12> {
  public:
-  static constexpr std::size_t kEntrySize = 12;
-
   // Opens (creating if absent) and loads; throws CorruptDataError if not a valid time index.
   TimeIndex(FileSystem& fs, std::string path, std::int64_t base_offset,
             std::int32_t max_index_bytes);
-
-  const std::string& path() const { return path_; }
-  std::size_t entries() const { return entries_.size(); }
-  bool is_full() const { return entries_.size() >= max_entries_; }
-  std::optional<TimestampOffset> last_entry() const;
-  const std::vector<TimestampOffset>& all_entries() const { return entries_; }
 
   // Adds (timestamp, offset) if timestamp is larger than the last entry's (else ignored). With
   // skip_full_check the entry is added even to a full index (the final entry at roll time).
   void maybe_append(std::int64_t timestamp, std::int64_t offset, bool skip_full_check = false);
   // The last entry with timestamp <= target, or nullopt.
   std::optional<TimestampOffset> lookup(std::int64_t target_timestamp) const;
-  void truncate_to(std::int64_t offset);
-  void reset();
-  void flush();
-  void rename(std::string new_path);
-
- private:
-  FileSystem& fs_;
-  std::string path_;
-  std::unique_ptr<File> file_;
-  std::int64_t base_offset_;
-  std::size_t max_entries_;
-  std::vector<TimestampOffset> entries_;
 };
 
 }  // namespace ksim::storage
