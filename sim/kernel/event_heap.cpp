@@ -32,12 +32,19 @@ void EventHeap::push(Key k) {
 }
 
 EventHeap::Key EventHeap::pop() {
+  const Key top = root_[0];
+  const Key last = root_[--size_];
+  if (size_ > 0) place_from(0, last);
+  return top;
+}
+
+void EventHeap::replace_top(Key k) { place_from(0, k); }
+
+void EventHeap::place_from(std::size_t start, Key k) {
   Key* h = root_;
-  const Key top = h[0];
-  const Key last = h[--size_];
   const std::size_t n = size_;
-  if (n == 0) return top;
-  std::size_t i = 0;
+  // Walk the hole down to a leaf along the smallest children.
+  std::size_t i = start;
   while (true) {
     const std::size_t first = kArity * i + 1;
     std::size_t best = first;
@@ -58,11 +65,15 @@ EventHeap::Key EventHeap::pop() {
     h[i] = h[best];
     i = best;
   }
-  sift_up(i, last);
-  return top;
+  // Then move the key up from the leaf, never above where the hole started.
+  while (i > start) {
+    const std::size_t parent = (i - 1) / kArity;
+    if (!(k < h[parent])) break;
+    h[i] = h[parent];
+    i = parent;
+  }
+  h[i] = k;
 }
-
-void EventHeap::replace_top(Key k) { sift_down(0, k); }
 
 void EventHeap::sift_up(std::size_t i, Key k) {
   Key* h = root_;
@@ -75,28 +86,10 @@ void EventHeap::sift_up(std::size_t i, Key k) {
   h[i] = k;
 }
 
-void EventHeap::sift_down(std::size_t i, Key k) {
-  Key* h = root_;
-  const std::size_t n = size_;
-  while (true) {
-    const std::size_t first = kArity * i + 1;
-    if (first >= n) break;
-    const std::size_t end = first + kArity < n ? first + kArity : n;
-    std::size_t best = first;
-    for (std::size_t c = first + 1; c < end; ++c) {
-      if (h[c] < h[best]) best = c;
-    }
-    if (!(h[best] < k)) break;
-    h[i] = h[best];
-    i = best;
-  }
-  h[i] = k;
-}
-
 void EventHeap::heapify() {
-  // Floyd's construction: sift down every inner node, last first.
+  // Floyd's construction: place every inner node's key, last first.
   if (size_ < 2) return;
-  for (std::size_t i = (size_ - 2) / kArity + 1; i-- > 0;) sift_down(i, root_[i]);
+  for (std::size_t i = (size_ - 2) / kArity + 1; i-- > 0;) place_from(i, root_[i]);
 }
 
 }  // namespace ksim::sim

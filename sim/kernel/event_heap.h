@@ -2,14 +2,16 @@
 // totally ordered, so the order they come out in never depends on the heap's layout.
 //
 // The storage is cache-line aligned with the root at the fourth key, so the four children of
-// every node (4 x 16 bytes) share one 64-byte line. Popping walks the hole down along the
-// smallest children and sifts the last key up from the leaf (bottom-up deletion): three
-// branch-free comparisons a level and no test against the moved key.
+// every node (4 x 16 bytes) share one 64-byte line. Popping, re-keying the top and heapifying
+// all walk the hole down along the smallest children to a leaf, then sift the key up from there
+// (bottom-up deletion): three branch-free comparisons a level and no test against the key,
+// which usually belongs near the bottom anyway.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <utility>
 
 namespace ksim::sim {
 
@@ -20,6 +22,12 @@ class EventHeap {
   EventHeap() = default;
   EventHeap(const EventHeap&) = delete;
   EventHeap& operator=(const EventHeap&) = delete;
+  EventHeap(EventHeap&& other) noexcept { swap(other); }
+  EventHeap& operator=(EventHeap&& other) noexcept {
+    EventHeap moved(std::move(other));
+    swap(moved);
+    return *this;
+  }
   ~EventHeap();
 
   bool empty() const { return size_ == 0; }
@@ -44,9 +52,16 @@ class EventHeap {
   }
 
  private:
+  void swap(EventHeap& other) noexcept {
+    std::swap(buffer_, other.buffer_);
+    std::swap(root_, other.root_);
+    std::swap(size_, other.size_);
+    std::swap(capacity_, other.capacity_);
+  }
   void grow();
   void sift_up(std::size_t i, Key k);
-  void sift_down(std::size_t i, Key k);
+  // Fills the hole at `start` with `k` and what is below it: bottom-up, as described above.
+  void place_from(std::size_t start, Key k);
   void heapify();
 
   Key* buffer_ = nullptr;  // 64-byte aligned; buffer_[0..2] unused

@@ -2,9 +2,12 @@
 
 #include <catch2/catch.hpp>
 #include <memory>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "sim/kernel/event_callback.h"
+#include "sim/kernel/prng.h"
 
 using namespace ksim::sim;
 
@@ -172,4 +175,62 @@ TEST_CASE("EventCallback stores small callables inline and large ones on the hea
   other = std::move(move_only);
   other();
   CHECK(sum == 16);
+}
+
+TEST_CASE("An EventQueue can be moved with its pending events", "[sim][queue]") {
+  EventQueue q;
+  int ran = 0;
+  const EventHandle h = q.push(SimTime::from_us(2), EventKind{}, NodeId::none(), [&] { ran += 1; });
+  q.push(SimTime::from_us(1), EventKind{}, NodeId::none(), [&] { ran += 10; });
+  EventQueue moved = std::move(q);
+  CHECK(moved.size() == 2);
+  CHECK(moved.is_pending(h));
+  CHECK(drain(moved) == std::vector<std::uint64_t>{2, 1});
+  CHECK(ran == 11);
+}
+
+TEST_CASE("EventQueue agrees with a sorted reference under random operations", "[sim][queue]") {
+  // Random pushes, pops, cancels and reschedules against a std::set of (time, sequence).
+  EventQueue q;
+  std::set<std::pair<std::int64_t, std::uint64_t>> reference;
+  std::vector<std::pair<EventHandle, std::int64_t>> live;  // handle, time
+  Prng prng(99, "queue-reference");
+  std::int64_t now = 0;
+  for (int op = 0; op < 50'000; ++op) {
+    const auto action = prng.uniform(0, 9);
+    if (action < 4 || reference.empty()) {
+      const std::int64_t t = now + prng.uniform<std::int64_t>(0, 1'000);
+      const EventHandle h = q.push(SimTime::from_us(t), EventKind{}, NodeId::none(), [] {});
+      reference.emplace(t, h.sequence);
+      live.emplace_back(h, t);
+    } else if (action < 7) {
+      EventQueue::Popped e;
+      REQUIRE(q.pop(e));
+      REQUIRE(std::pair{e.time.to_us(), e.sequence} == *reference.begin());
+      reference.erase(reference.begin());
+      now = e.time.to_us();
+    } else {
+      const std::size_t i = prng.index(live.size());
+      auto [h, t] = live[i];
+      live[i] = live.back();
+      live.pop_back();
+      if (!q.is_pending(h)) continue;
+      reference.erase({t, h.sequence});
+      if (action == 7) {
+        CHECK(q.cancel(h));
+      } else {
+        const std::int64_t to = now + prng.uniform<std::int64_t>(0, 1'000);
+        const EventHandle moved = q.reschedule(h, SimTime::from_us(to));
+        reference.emplace(to, moved.sequence);
+        live.emplace_back(moved, to);
+      }
+    }
+    REQUIRE(q.size() == reference.size());
+  }
+  EventQueue::Popped e;
+  while (q.pop(e)) {
+    REQUIRE(std::pair{e.time.to_us(), e.sequence} == *reference.begin());
+    reference.erase(reference.begin());
+  }
+  CHECK(reference.empty());
 }
