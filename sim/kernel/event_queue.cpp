@@ -50,7 +50,7 @@ bool EventQueue::cancel(EventHandle handle) {
   slot_states_[handle.slot] |= kCancelled;
   slots_[handle.slot].callback.reset();
   ++cancelled_in_heap_;
-  if (cancelled_in_heap_ > kCompactionFloor && cancelled_in_heap_ * 2 > heap_.size()) compact();
+  if (cancelled_in_heap_ > kCompactionFloor && cancelled_in_heap_ * 4 > heap_.size()) compact();
   return true;
 }
 

@@ -5,11 +5,12 @@
 // reused through a free list, so a steady workload allocates nothing.
 //
 // Both cancellation and rescheduling are lazy. Cancelling marks the slot; the entry is dropped
-// when it reaches the top, or when cancelled entries outnumber live ones and the heap is
-// compacted. Rescheduling to a time no earlier than the entry's key only updates the slot (new
-// time, new sequence); when the old key reaches the top it is re-keyed instead of run. So a
-// timeout re-armed on every message (Kafka's session and lag timers) costs one re-key per
-// period, not one heap operation per message, with exactly the order of cancel + schedule.
+// when it reaches the top, or when cancelled entries make up a quarter of the heap and it is
+// compacted (linear time: a few entries' worth per cancel, and the heap stays shallow).
+// Rescheduling to a time no earlier than the entry's key only updates the slot (new time, new
+// sequence); when the old key reaches the top it is re-keyed instead of run. So a timeout
+// re-armed on every message (Kafka's session and lag timers) costs one re-key per period, not
+// one heap operation per message, with exactly the order of cancel + schedule.
 #pragma once
 
 #include <cstdint>
