@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <string_view>
 #include <cstdlib>
 #include <functional>
 #include <new>
@@ -238,8 +239,19 @@ void print(const char* name, const Figures& f) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::uint64_t events = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10'000'000;
-  constexpr int kRepeats = 3;
+  // bench_kernel [--quick | EVENTS]: --quick is the CTest smoke run (a small count, one run).
+  std::uint64_t events = 10'000'000;
+  int kRepeats = 3;
+  if (argc > 1 && std::string_view(argv[1]) == "--quick") {
+    events = 200'000;
+    kRepeats = 1;
+  } else if (argc > 1) {
+    events = std::strtoull(argv[1], nullptr, 10);
+    if (events == 0) {
+      std::fprintf(stderr, "usage: bench_kernel [--quick | EVENTS]\n");
+      return 2;
+    }
+  }
   constexpr int kNodes = 200;
 
   const Figures cluster =
