@@ -1,0 +1,71 @@
+// Kafka's protocol error codes, by their Kafka names (org.apache.kafka.common.protocol.Errors).
+// Protocol outcomes are values of this enum, never exceptions: a produce that fails with
+// NOT_ENOUGH_REPLICAS is a normal answer the client handles.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace ksim::protocol {
+
+enum class Error : std::int16_t {
+  NONE = 0,
+  OFFSET_OUT_OF_RANGE = 1,
+  CORRUPT_MESSAGE = 2,
+  UNKNOWN_TOPIC_OR_PARTITION = 3,
+  LEADER_NOT_AVAILABLE = 5,
+  NOT_LEADER_OR_FOLLOWER = 6,
+  REQUEST_TIMED_OUT = 7,
+  BROKER_NOT_AVAILABLE = 8,
+  REPLICA_NOT_AVAILABLE = 9,
+  MESSAGE_TOO_LARGE = 10,
+  STALE_CONTROLLER_EPOCH = 11,
+  NETWORK_EXCEPTION = 13,
+  COORDINATOR_LOAD_IN_PROGRESS = 14,
+  COORDINATOR_NOT_AVAILABLE = 15,
+  NOT_COORDINATOR = 16,
+  INVALID_TOPIC_EXCEPTION = 17,
+  RECORD_LIST_TOO_LARGE = 18,
+  NOT_ENOUGH_REPLICAS = 19,
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND = 20,
+  INVALID_REQUIRED_ACKS = 21,
+  ILLEGAL_GENERATION = 22,
+  INCONSISTENT_GROUP_PROTOCOL = 23,
+  UNKNOWN_MEMBER_ID = 25,
+  INVALID_SESSION_TIMEOUT = 26,
+  REBALANCE_IN_PROGRESS = 27,
+  INVALID_COMMIT_OFFSET_SIZE = 28,
+  INVALID_TIMESTAMP = 32,
+  TOPIC_ALREADY_EXISTS = 36,
+  INVALID_PARTITIONS = 37,
+  INVALID_REPLICATION_FACTOR = 38,
+  INVALID_REPLICA_ASSIGNMENT = 39,
+  INVALID_CONFIG = 40,
+  NOT_CONTROLLER = 41,
+  INVALID_REQUEST = 42,
+  KAFKA_STORAGE_ERROR = 56,
+  OUT_OF_ORDER_SEQUENCE_NUMBER = 45,
+  DUPLICATE_SEQUENCE_NUMBER = 46,
+  INVALID_PRODUCER_EPOCH = 47,
+  UNKNOWN_PRODUCER_ID = 59,
+  REASSIGNMENT_IN_PROGRESS = 60,
+  TOPIC_DELETION_DISABLED = 73,
+  FENCED_LEADER_EPOCH = 74,
+  UNKNOWN_LEADER_EPOCH = 75,
+  OFFSET_NOT_AVAILABLE = 78,
+  PREFERRED_LEADER_NOT_AVAILABLE = 80,
+  ELECTION_NOT_NEEDED = 84,
+  NO_REASSIGNMENT_IN_PROGRESS = 85,
+  INVALID_RECORD = 87,
+  INELIGIBLE_REPLICA = 107,
+  NEW_LEADER_ELECTED = 108,
+};
+
+// "NOT_ENOUGH_REPLICAS" for Error::NOT_ENOUGH_REPLICAS; "UNKNOWN_SERVER_ERROR" for a code this
+// table does not name.
+std::string_view error_name(Error error);
+
+// Kafka's retriable errors (RetriableException): a client may retry the request.
+bool is_retriable(Error error);
+
+}  // namespace ksim::protocol
