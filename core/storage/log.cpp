@@ -72,6 +72,7 @@ std::string partition_name(const std::string& directory) {
 
 }  // namespace
 
+
 Log::Log(FileSystem& fs, std::string directory, const LogConfig& config,
          const LogLoadParams& params)
     : fs_(fs),
@@ -208,7 +209,9 @@ void Log::load(const LogLoadParams& params) {
 }
 
 void Log::assign_epoch_start_offset(std::int32_t epoch, std::int64_t start_offset) {
-  epoch_cache_.assign(epoch, start_offset);
+  return change([&] {
+    epoch_cache_.assign(epoch, start_offset);
+  });
 }
 
 // Kafka's maybeAssignEpochStartOffset: a batch from a newer epoch than the cache knows starts
@@ -240,62 +243,66 @@ LogSegment& Log::maybe_roll(std::int64_t incoming_bytes, std::int64_t incoming_m
 
 LogAppendInfo Log::append_as_leader(MutableByteView batches, std::int32_t leader_epoch,
                                     std::int64_t now_ms) {
-  const std::string partition = partition_name(directory_);
-  std::vector<BatchHeader> headers = parse_batches(batches, partition, config_.max_message_bytes);
-  if (config_.compacts()) {
-    std::size_t at = 0;
-    for (const BatchHeader& header : headers) {
-      const DecodedBatch decoded = decode_batch(batches.subspan(at, header.size_in_bytes()));
-      for (const Record& record : decoded.records) {
-        if (!record.key) {
-          throw RecordValidationError(
-              "INVALID_RECORD",
-              fmt::format("Compacted topic cannot accept message without key in topic "
-                          "partition {}.",
-                          partition));
+  return change([&] {
+    const std::string partition = partition_name(directory_);
+    std::vector<BatchHeader> headers = parse_batches(batches, partition, config_.max_message_bytes);
+    if (config_.compacts()) {
+      std::size_t at = 0;
+      for (const BatchHeader& header : headers) {
+        const DecodedBatch decoded = decode_batch(batches.subspan(at, header.size_in_bytes()));
+        for (const Record& record : decoded.records) {
+          if (!record.key) {
+            throw RecordValidationError(
+                "INVALID_RECORD",
+                fmt::format("Compacted topic cannot accept message without key in topic "
+                            "partition {}.",
+                            partition));
+          }
         }
+        at += header.size_in_bytes();
       }
+    }
+    // Assign offsets and stamp the epoch in place; neither field is covered by the CRC.
+    std::int64_t next_offset = log_end_offset_;
+    std::size_t at = 0;
+    for (BatchHeader& header : headers) {
+      const MutableByteView batch = batches.subspan(at, header.size_in_bytes());
+      set_base_offset(batch, next_offset);
+      set_partition_leader_epoch(batch, leader_epoch);
+      if (config_.message_timestamp_type == TimestampType::log_append_time) {
+        set_log_append_time(batch, now_ms);
+      }
+      header = read_batch_header(batch, batch.size());
+      next_offset = header.next_offset();
       at += header.size_in_bytes();
     }
-  }
-  // Assign offsets and stamp the epoch in place; neither field is covered by the CRC.
-  std::int64_t next_offset = log_end_offset_;
-  std::size_t at = 0;
-  for (BatchHeader& header : headers) {
-    const MutableByteView batch = batches.subspan(at, header.size_in_bytes());
-    set_base_offset(batch, next_offset);
-    set_partition_leader_epoch(batch, leader_epoch);
+    LogAppendInfo info = append_validated(batches, headers, now_ms);
     if (config_.message_timestamp_type == TimestampType::log_append_time) {
-      set_log_append_time(batch, now_ms);
+      info.log_append_time_ms = now_ms;
     }
-    header = read_batch_header(batch, batch.size());
-    next_offset = header.next_offset();
-    at += header.size_in_bytes();
-  }
-  LogAppendInfo info = append_validated(batches, headers, now_ms);
-  if (config_.message_timestamp_type == TimestampType::log_append_time) {
-    info.log_append_time_ms = now_ms;
-  }
-  return info;
+    return info;
+  });
 }
 
 LogAppendInfo Log::append_as_follower(ByteView batches, std::int64_t now_ms) {
-  const std::string partition = partition_name(directory_);
-  // A follower copies what its leader accepted: max.message.bytes does not apply again.
-  std::vector<BatchHeader> headers =
-      parse_batches(batches, partition, std::numeric_limits<std::int32_t>::max());
-  std::int64_t expected_at_least = log_end_offset_;
-  for (const BatchHeader& header : headers) {
-    if (header.base_offset < expected_at_least) {
-      throw RecordValidationError(
-          "CORRUPT_MESSAGE",
-          fmt::format("Unexpected offset in append to {}. First offset {} is less than the next "
-                      "offset {}. Log start offset = {}",
-                      partition, header.base_offset, expected_at_least, log_start_offset_));
+  return change([&] {
+    const std::string partition = partition_name(directory_);
+    // A follower copies what its leader accepted: max.message.bytes does not apply again.
+    std::vector<BatchHeader> headers =
+        parse_batches(batches, partition, std::numeric_limits<std::int32_t>::max());
+    std::int64_t expected_at_least = log_end_offset_;
+    for (const BatchHeader& header : headers) {
+      if (header.base_offset < expected_at_least) {
+        throw RecordValidationError(
+            "CORRUPT_MESSAGE",
+            fmt::format("Unexpected offset in append to {}. First offset {} is less than the next "
+                        "offset {}. Log start offset = {}",
+                        partition, header.base_offset, expected_at_least, log_start_offset_));
+      }
+      expected_at_least = header.next_offset();
     }
-    expected_at_least = header.next_offset();
-  }
-  return append_validated(batches, headers, now_ms);
+    return append_validated(batches, headers, now_ms);
+  });
 }
 
 LogAppendInfo Log::append_validated(ByteView batches, const std::vector<BatchHeader>& headers,
@@ -423,63 +430,73 @@ std::vector<Record> decode_records(ByteView batches) {
 // --- truncation, roll, flush ---------------------------------------------------------------
 
 bool Log::truncate_to(std::int64_t target_offset) {
-  if (target_offset >= log_end_offset_) return false;
-  if (target_offset <= segments_.begin()->first) {
-    truncate_fully_and_start_at(target_offset, active().largest_timestamp());
+  return change([&] {
+    if (target_offset >= log_end_offset_) return false;
+    if (target_offset <= segments_.begin()->first) {
+      truncate_fully_and_start_at(target_offset, active().largest_timestamp());
+      return true;
+    }
+    while (segments_.rbegin()->first >= target_offset) {
+      delete_segment(segments_.rbegin()->first);
+    }
+    active().truncate_to(target_offset);
+    log_end_offset_ = active().read_next_offset();
+    recovery_point_ = std::min(recovery_point_, log_end_offset_);
+    log_start_offset_ = std::min(log_start_offset_, log_end_offset_);
+    epoch_cache_.truncate_from_end(log_end_offset_);
     return true;
-  }
-  while (segments_.rbegin()->first >= target_offset) {
-    delete_segment(segments_.rbegin()->first);
-  }
-  active().truncate_to(target_offset);
-  log_end_offset_ = active().read_next_offset();
-  recovery_point_ = std::min(recovery_point_, log_end_offset_);
-  log_start_offset_ = std::min(log_start_offset_, log_end_offset_);
-  epoch_cache_.truncate_from_end(log_end_offset_);
-  return true;
+  });
 }
 
 void Log::truncate_fully_and_start_at(std::int64_t new_offset, std::int64_t now_ms) {
-  while (!segments_.empty()) delete_segment(segments_.begin()->first);
-  segments_.emplace(new_offset, LogSegment::create(fs_, directory_, new_offset, config_, now_ms));
-  log_start_offset_ = new_offset;
-  log_end_offset_ = new_offset;
-  recovery_point_ = new_offset;
-  epoch_cache_.clear();
+  return change([&] {
+    while (!segments_.empty()) delete_segment(segments_.begin()->first);
+    segments_.emplace(new_offset, LogSegment::create(fs_, directory_, new_offset, config_, now_ms));
+    log_start_offset_ = new_offset;
+    log_end_offset_ = new_offset;
+    recovery_point_ = new_offset;
+    epoch_cache_.clear();
+  });
 }
 
 void Log::maybe_increment_log_start_offset(std::int64_t new_log_start_offset) {
-  if (new_log_start_offset <= log_start_offset_) return;
-  if (new_log_start_offset > log_end_offset_) {
-    throw OffsetOutOfRangeError(fmt::format(
-        "Cannot increment the log start offset to {} of partition {} since it is larger than "
-        "the high watermark {}",
-        new_log_start_offset, partition_name(directory_), log_end_offset_));
-  }
-  log_start_offset_ = new_log_start_offset;
-  epoch_cache_.truncate_from_start(log_start_offset_);
+  return change([&] {
+    if (new_log_start_offset <= log_start_offset_) return;
+    if (new_log_start_offset > log_end_offset_) {
+      throw OffsetOutOfRangeError(fmt::format(
+          "Cannot increment the log start offset to {} of partition {} since it is larger than "
+          "the high watermark {}",
+          new_log_start_offset, partition_name(directory_), log_end_offset_));
+    }
+    log_start_offset_ = new_log_start_offset;
+    epoch_cache_.truncate_from_start(log_start_offset_);
+  });
 }
 
 void Log::roll(std::int64_t now_ms) {
-  LogSegment& old = active();
-  if (old.empty()) return;
-  old.on_become_inactive();
-  old.flush();  // Kafka flushes a rolled segment right away (asynchronously; here, in order)
-  segments_.emplace(log_end_offset_,
-                    LogSegment::create(fs_, directory_, log_end_offset_, config_, now_ms));
-  recovery_point_ = std::max(recovery_point_, log_end_offset_);
+  return change([&] {
+    LogSegment& old = active();
+    if (old.empty()) return;
+    old.on_become_inactive();
+    old.flush();  // Kafka flushes a rolled segment right away (asynchronously; here, in order)
+    segments_.emplace(log_end_offset_,
+                      LogSegment::create(fs_, directory_, log_end_offset_, config_, now_ms));
+    recovery_point_ = std::max(recovery_point_, log_end_offset_);
+  });
 }
 
 void Log::flush(std::int64_t offset) {
-  offset = std::min(offset, log_end_offset_);
-  if (offset <= recovery_point_) return;
-  for (auto& [base, segment] : segments_) {
-    if (base >= offset) break;
-    auto next = segments_.upper_bound(base);
-    const std::int64_t segment_end = next == segments_.end() ? log_end_offset_ : next->first;
-    if (segment_end > recovery_point_) segment->flush();
-  }
-  recovery_point_ = offset;
+  return change([&] {
+    offset = std::min(offset, log_end_offset_);
+    if (offset <= recovery_point_) return;
+    for (auto& [base, segment] : segments_) {
+      if (base >= offset) break;
+      auto next = segments_.upper_bound(base);
+      const std::int64_t segment_end = next == segments_.end() ? log_end_offset_ : next->first;
+      if (segment_end > recovery_point_) segment->flush();
+    }
+    recovery_point_ = offset;
+  });
 }
 
 // --- retention -----------------------------------------------------------------------------
@@ -499,34 +516,36 @@ void Log::update_log_start_offset_after_deletion() {
 
 std::vector<SegmentDeletion> Log::delete_old_segments(std::int64_t now_ms,
                                                       std::int64_t high_watermark) {
-  std::vector<SegmentDeletion> deleted;
-  // Deletes the oldest segment while `breached` holds for it; never the active segment, never
-  // one with data at or above the high watermark.
-  const auto delete_while = [&](SegmentDeletionReason reason, auto breached) {
-    while (segments_.size() > 1) {
-      auto oldest = segments_.begin();
-      const std::int64_t upper_bound = std::next(oldest)->first;
-      if (upper_bound > high_watermark || !breached(*oldest->second, upper_bound)) break;
-      deleted.push_back({oldest->first, upper_bound, oldest->second->size(), reason});
-      delete_segment(oldest->first);
+  return change([&] {
+    std::vector<SegmentDeletion> deleted;
+    // Deletes the oldest segment while `breached` holds for it; never the active segment, never
+    // one with data at or above the high watermark.
+    const auto delete_while = [&](SegmentDeletionReason reason, auto breached) {
+      while (segments_.size() > 1) {
+        auto oldest = segments_.begin();
+        const std::int64_t upper_bound = std::next(oldest)->first;
+        if (upper_bound > high_watermark || !breached(*oldest->second, upper_bound)) break;
+        deleted.push_back({oldest->first, upper_bound, oldest->second->size(), reason});
+        delete_segment(oldest->first);
+      }
+    };
+    if (config_.deletes() && config_.retention_ms >= 0) {
+      delete_while(SegmentDeletionReason::retention_time, [&](const LogSegment& s, std::int64_t) {
+        return now_ms - s.largest_timestamp() > config_.retention_ms;
+      });
     }
-  };
-  if (config_.deletes() && config_.retention_ms >= 0) {
-    delete_while(SegmentDeletionReason::retention_time, [&](const LogSegment& s, std::int64_t) {
-      return now_ms - s.largest_timestamp() > config_.retention_ms;
-    });
-  }
-  if (config_.deletes() && config_.retention_bytes >= 0) {
-    delete_while(SegmentDeletionReason::retention_size, [&](const LogSegment& s, std::int64_t) {
-      return static_cast<std::int64_t>(size_in_bytes() - s.size()) >= config_.retention_bytes;
-    });
-  }
-  delete_while(SegmentDeletionReason::log_start_offset,
-               [&](const LogSegment&, std::int64_t upper_bound) {
-                 return upper_bound <= log_start_offset_;
-               });
-  if (!deleted.empty()) update_log_start_offset_after_deletion();
-  return deleted;
+    if (config_.deletes() && config_.retention_bytes >= 0) {
+      delete_while(SegmentDeletionReason::retention_size, [&](const LogSegment& s, std::int64_t) {
+        return static_cast<std::int64_t>(size_in_bytes() - s.size()) >= config_.retention_bytes;
+      });
+    }
+    delete_while(SegmentDeletionReason::log_start_offset,
+                 [&](const LogSegment&, std::int64_t upper_bound) {
+                   return upper_bound <= log_start_offset_;
+                 });
+    if (!deleted.empty()) update_log_start_offset_after_deletion();
+    return deleted;
+  });
 }
 
 std::uint64_t Log::size_in_bytes() const {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/storage/errors.h"
 #include "core/storage/file_system.h"
 #include "core/storage/leader_epoch_cache.h"
 #include "core/storage/log_config.h"
@@ -143,6 +144,11 @@ class Log {
   // Deletes the directory and everything in it (topic deletion).
   void delete_directory();
 
+  // An I/O error in any change (append, roll, flush, truncation, retention) takes the log
+  // offline, as Kafka takes a failed log directory offline: every later change throws IoError
+  // until the log is opened again (at the broker's next start). Reads still show what is there.
+  bool is_offline() const { return offline_; }
+
  private:
   friend class LogCleaner;
   void load(const LogLoadParams& params);
@@ -157,6 +163,9 @@ class Log {
   void delete_segment(std::int64_t base_offset);
   void update_log_start_offset_after_deletion();
   void assign_epochs(const std::vector<BatchHeader>& headers);
+  // Runs a change; an IoError from it takes the log offline. Throws if already offline.
+  template <typename Body>
+  auto change(Body&& body);
 
   FileSystem& fs_;
   std::string directory_;
@@ -167,7 +176,23 @@ class Log {
   std::int64_t recovery_point_ = 0;
   LeaderEpochCache epoch_cache_;
   LogLoadReport load_report_;
+  bool offline_ = false;
 };
+
+template <typename Body>
+auto Log::change(Body&& body) {
+  if (offline_) {
+    throw IoError(IoError::Kind::io_failure,
+                  "The log directory " + directory_ +
+                      " is offline after an I/O error; it comes back when the broker restarts");
+  }
+  try {
+    return body();
+  } catch (const IoError&) {
+    offline_ = true;
+    throw;
+  }
+}
 
 // Decodes every record of a buffer of concatenated batches (what read() returns).
 std::vector<Record> decode_records(ByteView batches);

@@ -35,6 +35,10 @@ Bytes rewrite_batch(const DecodedBatch& batch, ByteView original, std::vector<Re
 }  // namespace
 
 CleanerStats LogCleaner::clean(Log& log, std::int64_t now_ms, std::int64_t high_watermark) {
+  return log.change([&] { return clean_log(log, now_ms, high_watermark); });
+}
+
+CleanerStats LogCleaner::clean_log(Log& log, std::int64_t now_ms, std::int64_t high_watermark) {
   CleanerStats stats;
   const LogConfig& config = log.config();
   stats.first_uncleanable_offset = std::min(high_watermark, log.active_segment().base_offset());

@@ -34,7 +34,11 @@ struct CleanerStats {
 class LogCleaner {
  public:
   // One cleaning pass. A log whose policy does not compact is left alone.
+  // An I/O error takes the log offline (see Log::is_offline).
   static CleanerStats clean(Log& log, std::int64_t now_ms, std::int64_t high_watermark);
+
+ private:
+  static CleanerStats clean_log(Log& log, std::int64_t now_ms, std::int64_t high_watermark);
 };
 
 }  // namespace ksim::storage

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cassert>
 #include <limits>
+#include <tuple>
 
 #include "core/storage/errors.h"
 
@@ -111,18 +112,37 @@ void LogSegment::append(const BatchHeader& header, ByteView batch) {
   assert(header.base_offset >= base_offset_);
   assert(header.last_offset() - base_offset_ <= std::numeric_limits<std::int32_t>::max());
   const auto position = static_cast<std::uint32_t>(log_->size());
-  log_->append(batch);
-  if (!rolling_based_timestamp_ && position == 0) rolling_based_timestamp_ = header.max_timestamp;
-  if (header.max_timestamp > max_timestamp_so_far_) {
-    max_timestamp_so_far_ = header.max_timestamp;
-    offset_of_max_timestamp_so_far_ = header.last_offset();
+  log_->append(batch);  // a failure here wrote nothing
+  const std::size_t offset_entries = offset_index_.entries();
+  const std::size_t time_entries = time_index_.entries();
+  const auto before = std::tuple(rolling_based_timestamp_, max_timestamp_so_far_,
+                                 offset_of_max_timestamp_so_far_, bytes_since_last_index_entry_);
+  try {
+    if (!rolling_based_timestamp_ && position == 0) rolling_based_timestamp_ = header.max_timestamp;
+    if (header.max_timestamp > max_timestamp_so_far_) {
+      max_timestamp_so_far_ = header.max_timestamp;
+      offset_of_max_timestamp_so_far_ = header.last_offset();
+    }
+    if (bytes_since_last_index_entry_ > static_cast<std::uint64_t>(config_.index_interval_bytes)) {
+      offset_index_.append(header.last_offset(), position);
+      time_index_.maybe_append(max_timestamp_so_far_, offset_of_max_timestamp_so_far_);
+      bytes_since_last_index_entry_ = 0;
+    }
+    bytes_since_last_index_entry_ += batch.size();
+  } catch (const IoError&) {
+    // The batch is in the .log but an index write failed: take the batch back out, so the files
+    // never hold a batch the log end offset does not count. If even that fails, the caller takes
+    // the log offline and recovery sorts the files out at the next start.
+    std::tie(rolling_based_timestamp_, max_timestamp_so_far_, offset_of_max_timestamp_so_far_,
+             bytes_since_last_index_entry_) = before;
+    try {
+      offset_index_.truncate_to_entries(offset_entries);
+      time_index_.truncate_to_entries(time_entries);
+      log_->truncate(position);
+    } catch (const IoError&) {
+    }
+    throw;
   }
-  if (bytes_since_last_index_entry_ > static_cast<std::uint64_t>(config_.index_interval_bytes)) {
-    offset_index_.append(header.last_offset(), position);
-    time_index_.maybe_append(max_timestamp_so_far_, offset_of_max_timestamp_so_far_);
-    bytes_since_last_index_entry_ = 0;
-  }
-  bytes_since_last_index_entry_ += batch.size();
 }
 
 void LogSegment::for_each_batch(const std::function<bool(const BatchLocation&)>& visit,

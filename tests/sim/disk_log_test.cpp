@@ -160,18 +160,24 @@ TEST_CASE("a full disk fails a log append with no_space and the log stays consis
     CHECK(contents(fs, first_segment) == segment_before);
     CHECK(disk.stats().no_space_errors == 1);
 
+    // Like Kafka's failed log directory, the log is offline now: freeing space does not bring
+    // it back, and nothing more reaches the disk.
+    CHECK(log.is_offline());
     fs.remove("junk");  // space freed, as on a real disk
-    CHECK(append_values(log, 1) == 4);
-    CHECK(values_of(log) == expected_values(4));
-    log.flush();
-    CHECK(io_error_from([&] { append_values(log, 1); }).kind() == Kind::no_space);
-    CHECK(log.log_end_offset() == 4);
+    IoError offline = io_error_from([&] { append_values(log, 1); });
+    CHECK(offline.kind() == Kind::io_failure);
+    CHECK_THAT(offline.what(), Catch::Contains("offline"));
+    CHECK(disk.stats().no_space_errors == 1);
+    CHECK(log.log_end_offset() == 3);
+    CHECK(values_of(log) == expected_values(3));
   }
-  // Reopened after the failure (as after a crash): the log is intact.
+  // Reopened (the broker restarts): the log is intact and takes appends while space lasts.
   disk.crash_process();
-  storage::Log reopened(fs, partition_directory, indexed_config(), unclean(4));
-  CHECK(reopened.log_end_offset() == 4);
+  storage::Log reopened(fs, partition_directory, indexed_config(), unclean(3));
+  CHECK(reopened.log_end_offset() == 3);
   CHECK(reopened.load_report().truncated_bytes == 0);
+  CHECK_FALSE(reopened.is_offline());
+  CHECK(append_values(reopened, 1) == 4);
   CHECK(values_of(reopened) == expected_values(4));
   disk.set_full(false);
   CHECK_FALSE(disk.is_full());
@@ -194,15 +200,19 @@ TEST_CASE("a failing disk surfaces as IoError through the log", "[sim][disk]") {
   IoError on_append = io_error_from([&] { log.append_as_leader(batch, 0, 1000); });
   CHECK(on_append.kind() == Kind::io_failure);
   CHECK(std::string(on_append.what()) == "Input/output error: " + first_segment);
+  // The log went offline: a flush is refused without touching the disk again.
   IoError on_flush = io_error_from([&] { log.flush(); });
   CHECK(on_flush.kind() == Kind::io_failure);
+  CHECK_THAT(on_flush.what(), Catch::Contains("offline"));
   CHECK(log.log_end_offset() == 2);
   CHECK(log.recovery_point() == 0);
-  CHECK(disk.stats().io_errors == 2);
+  CHECK(disk.stats().io_errors == 1);
   disk.set_fail_writes(false);
-  log.flush();
-  CHECK(log.recovery_point() == 2);
-  CHECK(append_values(log, 1) == 3);
+  CHECK_THROWS_AS(log.flush(), IoError);  // still offline until reopened
+  storage::Log reopened(disk.file_system(), partition_directory, indexed_config(), unclean(0));
+  reopened.flush();
+  CHECK(reopened.recovery_point() == 2);
+  CHECK(append_values(reopened, 1) == 3);
 
   DiskOptions failing;
   failing.fail_writes = true;
