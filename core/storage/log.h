@@ -126,18 +126,25 @@ class Log {
   bool truncate_to(std::int64_t target_offset);
   // Deletes everything and starts empty at new_offset (a follower behind the leader's start).
   void truncate_fully_and_start_at(std::int64_t new_offset, std::int64_t now_ms);
-  // Raises the log start offset (DeleteRecords, or a leader's start seen by a follower).
-  void maybe_increment_log_start_offset(std::int64_t new_log_start_offset);
+  // Raises the log start offset (DeleteRecords, or a leader's start seen by a follower); never
+  // beyond the high watermark (the LEO when not given).
+  void maybe_increment_log_start_offset(std::int64_t new_log_start_offset,
+                                        std::optional<std::int64_t> high_watermark = {});
 
-  // Starts a new active segment at the LEO (a no-op if the active segment is empty).
+  // Starts a new active segment at the LEO (a no-op if the active segment is empty), flushing
+  // everything below it.
   void roll(std::int64_t now_ms);
+  // A clean shutdown: the active segment's final time index entry, then everything flushed.
+  void close();
   // fsyncs every segment below `offset` and moves the recovery point there.
   void flush(std::int64_t offset);
   void flush() { flush(log_end_offset_); }
 
-  // Deletes whole segments, oldest first, never the active one, only below high_watermark:
-  // those older than retention.ms, those over retention.bytes, and those entirely below the
-  // log start offset. Does nothing to delete-policy segments on a compact-only topic.
+  // Deletes whole segments, oldest first, only those entirely below high_watermark, in Kafka's
+  // order: those below the log start offset, those over retention.bytes (while what remains is
+  // still at least retention.bytes), those whose newest record is older than retention.ms. An
+  // expired active segment is rolled first, so the active segment itself is never deleted. A
+  // compact-only topic only loses segments below its log start offset.
   std::vector<SegmentDeletion> delete_old_segments(std::int64_t now_ms,
                                                    std::int64_t high_watermark);
 
@@ -156,7 +163,10 @@ class Log {
   void complete_swaps(const std::vector<std::string>& names);
   LogSegment& active();
   LogSegment& maybe_roll(std::int64_t incoming_bytes, std::int64_t incoming_max_timestamp,
-                         std::int64_t incoming_last_offset, std::int64_t now_ms, bool& rolled);
+                         std::int64_t incoming_first_offset, std::int64_t incoming_last_offset,
+                         std::int64_t now_ms, bool& rolled);
+  void roll_to(std::int64_t base_offset, std::int64_t now_ms);
+  void create_active_segment(std::int64_t base_offset, std::int64_t now_ms);
   LogAppendInfo append_validated(ByteView batches, const std::vector<BatchHeader>& headers,
                                  std::int64_t now_ms);
   const LogSegment* segment_for(std::int64_t offset) const;
