@@ -43,9 +43,9 @@ struct Segment {
 struct Stream {
   explicit Stream(Prng p) : prng(std::move(p)) {}
 
-  Prng prng;  // this direction's latency and loss draws
-  Link link;     // sender -> receiver
-  Link reverse;  // receiver -> sender: acknowledgements come back here
+  Prng prng;                     // this direction's latency and loss draws
+  Link link;                     // sender -> receiver
+  Link reverse;                  // receiver -> sender: acknowledgements come back here
   std::deque<Segment> segments;  // segments.front() has sequence front_sequence
   std::uint64_t front_sequence = 0;
   std::uint64_t next_delivery = 0;
@@ -67,15 +67,15 @@ struct Endpoint {
 
 struct Connection {
   Connection(std::uint32_t index_, Prng initiator_stream, Prng acceptor_stream)
-      : index(index_), streams{Stream(std::move(initiator_stream)),
-                               Stream(std::move(acceptor_stream))} {}
+      : index(index_),
+        streams{Stream(std::move(initiator_stream)), Stream(std::move(acceptor_stream))} {}
 
-  std::uint32_t index;              // ConnectionId::connection
-  std::array<Endpoint, 2> ends;     // [0] the initiator, [1] the acceptor
-  std::array<Stream, 2> streams;    // streams[s] is sent by ends[s]
-  bool accepted = false;            // the acceptor took the SYN: ends[1] exists
-  bool established = false;         // the initiator got the SYN-ACK
-  bool torn_down = false;           // neither kernel holds it any more
+  std::uint32_t index;            // ConnectionId::connection
+  std::array<Endpoint, 2> ends;   // [0] the initiator, [1] the acceptor
+  std::array<Stream, 2> streams;  // streams[s] is sent by ends[s]
+  bool accepted = false;          // the acceptor took the SYN: ends[1] exists
+  bool established = false;       // the initiator got the SYN-ACK
+  bool torn_down = false;         // neither kernel holds it any more
   SimTime connect_started;
   SimDuration syn_rto;
   EventHandle syn_timer;

@@ -87,8 +87,8 @@ SimDuration Slowdown::apply(SimDuration latency) const {
 void Slowdown::validate() const {
   require(factor.denominator != 0 && factor.numerator >= factor.denominator,
           "slowdown factor " + factor.to_string() + " is below 1");
-  require(extra >= SimDuration::zero(), "slowdown extra delay " + format_duration(extra) +
-                                            " is negative");
+  require(extra >= SimDuration::zero(),
+          "slowdown extra delay " + format_duration(extra) + " is negative");
 }
 
 std::string Slowdown::to_string() const {

@@ -289,11 +289,9 @@ void Network::arm_retransmit(Connection& c, int side, Segment& segment) {
   segment.rto = std::min(segment.rto * 2, options_.tcp.rto_max);
   const std::uint32_t index = c.index;
   const std::uint64_t sequence = segment.sequence;
-  segment.retransmit_timer =
-      sim_.schedule_at(at, kind_retransmit_, c.ends[static_cast<std::size_t>(side)].node,
-                       [this, index, side, sequence] {
-                         on_retransmit_timer(index, side, sequence);
-                       });
+  segment.retransmit_timer = sim_.schedule_at(
+      at, kind_retransmit_, c.ends[static_cast<std::size_t>(side)].node,
+      [this, index, side, sequence] { on_retransmit_timer(index, side, sequence); });
 }
 
 void Network::on_retransmit_timer(std::uint32_t index, int side, std::uint64_t sequence) {
@@ -384,8 +382,7 @@ void Network::deliver_in_order(std::uint32_t index, int side) {
       maybe_release(c, static_cast<int>(r));
       if (tell) {
         if (auto h = handlers(receiver); h && h->on_disconnect) {
-          h->on_disconnect({index, static_cast<std::uint8_t>(r)}, sender,
-                           DisconnectReason::closed);
+          h->on_disconnect({index, static_cast<std::uint8_t>(r)}, sender, DisconnectReason::closed);
         }
       }
       return;
@@ -563,8 +560,8 @@ NodeId Network::peer_of(ConnectionId end) const {
 
 std::size_t Network::unacknowledged(ConnectionId end) const {
   const auto& segments = conn(end).streams[end.side].segments;
-  return static_cast<std::size_t>(std::count_if(
-      segments.begin(), segments.end(), [](const Segment& g) { return !g.acknowledged; }));
+  return static_cast<std::size_t>(std::count_if(segments.begin(), segments.end(),
+                                                [](const Segment& g) { return !g.acknowledged; }));
 }
 
 }  // namespace ksim::sim::network

@@ -1,8 +1,7 @@
 // Network, part two: nodes, link options, faults given as text, and the process layer's hooks
 // (a process killed, a host powered off or on). The TCP model is in network.cpp.
-#include "sim/network/network.h"
-
 #include "sim/kernel/assert.h"
+#include "sim/network/network.h"
 #include "sim/network/split.h"
 
 namespace ksim::sim::network {
@@ -80,8 +79,8 @@ void Network::split(std::string_view sides) { topology_.split(parse_split(sides,
 void Network::set_process_up(NodeId node, bool up) {
   HostState& host = topology_.host(node);
   if (up) {
-    KSIM_SIM_ASSERT(host.host_up, "a process cannot start on " + host.info.name +
-                                      ", whose host is off");
+    KSIM_SIM_ASSERT(host.host_up,
+                    "a process cannot start on " + host.info.name + ", whose host is off");
     host.process_up = true;
     return;
   }

@@ -48,7 +48,10 @@ NodeId Topology::add_node(NodeKind kind, std::string name, std::string alias) {
   host.info.kind = kind;
   host.info.name = std::move(name);
   host.info.alias = std::move(alias);
-  const Vertex v = boost::add_vertex(std::move(host), graph_);
+  // add_vertex(graph) then assign: the overload taking the property trips GCC 12's
+  // -Wuninitialized inside Boost's named-graph support under the sanitizers.
+  const Vertex v = boost::add_vertex(graph_);
+  graph_[v] = std::move(host);
   LinkState link;
   link.options = options_.link;
   for (Vertex u = 0; u < v; ++u) {
@@ -231,13 +234,12 @@ std::string Topology::describe() const {
   const auto name = [&](NodeId n) { return info(n).display_name(); };
 
   const auto sides = split_sides();
-  const bool all_singletons = std::all_of(sides.begin(), sides.end(),
-                                          [](const auto& side) { return side.size() == 1; });
+  const bool all_singletons =
+      std::all_of(sides.begin(), sides.end(), [](const auto& side) { return side.size() == 1; });
   if (!sides.empty() && !all_singletons) {
     std::size_t in_sides = 0;
     for (const auto& side : sides) in_sides += side.size();
-    if (sides.size() == 2 && in_sides == size() &&
-        (sides[0].size() == 1 || sides[1].size() == 1)) {
+    if (sides.size() == 2 && in_sides == size() && (sides[0].size() == 1 || sides[1].size() == 1)) {
       parts.push_back("isolated: " + name(sides[0].size() == 1 ? sides[0][0] : sides[1][0]));
     } else {
       std::string text = "split: ";

@@ -55,8 +55,8 @@ struct LinkState {
   bool loopback = false;
 };
 
-using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, HostState,
-                                    LinkState>;
+using Graph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, HostState, LinkState>;
 using Link = Graph::edge_descriptor;
 
 class Topology {

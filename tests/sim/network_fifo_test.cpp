@@ -53,19 +53,17 @@ RunLog run_many_connections(std::uint64_t seed, Ratio loss) {
   std::map<ConnectionId, std::int64_t> next_value;  // each end numbers what it sends
   const auto send_burst = [&](ConnectionId end) {
     for (int i = 0; i < kMessagesPerEnd; ++i) {
-      sim.schedule_after(SimDuration::from_us(schedule.uniform<std::int64_t>(0, 2'000'000)),
-                         [&net, &next_value, end] {
-                           net.send(end, int_message(next_value[end]++));
-                         });
+      sim.schedule_after(
+          SimDuration::from_us(schedule.uniform<std::int64_t>(0, 2'000'000)),
+          [&net, &next_value, end] { net.send(end, int_message(next_value[end]++)); });
     }
   };
   for (NodeId n : nodes) {
     NodeHandlers h;
     h.on_message = [&](Delivery& d) {
-      log.deliveries.push_back(Delivered{sim.now().to_us(), d.connection.connection, d.connection.side,
-                                         net.node(d.from).name,
-                                         net.node(d.to).name, d.sequence,
-                                         *d.message.payload.get<std::int64_t>()});
+      log.deliveries.push_back(Delivered{
+          sim.now().to_us(), d.connection.connection, d.connection.side, net.node(d.from).name,
+          net.node(d.to).name, d.sequence, *d.message.payload.get<std::int64_t>()});
     };
     h.on_accepted = [&](ConnectionId end, NodeId) { send_burst(end); };
     h.on_disconnect = [](ConnectionId end, NodeId, DisconnectReason reason) {
@@ -120,9 +118,8 @@ TEST_CASE("Per receiving end, arrival times never go backwards", "[sim][network]
   rec.attach(b);
   const ConnectionId end = net.connect(p, b);
   for (int i = 0; i < 3000; ++i) {
-    sim.schedule_after(SimDuration::from_us(100 * i), [&net, end, i] {
-      net.send(end, int_message(i));
-    });
+    sim.schedule_after(SimDuration::from_us(100 * i),
+                       [&net, end, i] { net.send(end, int_message(i)); });
   }
   sim.run_until_idle();
   REQUIRE(rec.received.size() == 3000);
@@ -169,8 +166,8 @@ std::vector<std::pair<std::int64_t, std::uint64_t>> watched_connection(bool crow
     const NodeId nine = net.resolve("9");
     const NodeId two = net.resolve("2");
     Prng& extra = sim.prng("test/crowd");
-    for (auto [from, to] : {std::pair{b, p}, std::pair{nine, b}, std::pair{two, p},
-                            std::pair{p, two}}) {
+    for (auto [from, to] :
+         {std::pair{b, p}, std::pair{nine, b}, std::pair{two, p}, std::pair{p, two}}) {
       const ConnectionId end = net.connect(from, to);
       for (int i = 0; i < 200; ++i) {
         sim.schedule_after(SimDuration::from_us(extra.uniform<std::int64_t>(0, 1'000'000)),
@@ -182,9 +179,8 @@ std::vector<std::pair<std::int64_t, std::uint64_t>> watched_connection(bool crow
   }
   const ConnectionId watched = net.connect(p, b);
   for (int i = 0; i < 300; ++i) {
-    sim.schedule_after(SimDuration::from_ms(3 * i), [&net, watched, i] {
-      net.send(watched, int_message(i));
-    });
+    sim.schedule_after(SimDuration::from_ms(3 * i),
+                       [&net, watched, i] { net.send(watched, int_message(i)); });
   }
   sim.run_until(SimTime::from_s(60));
   return seen;

@@ -44,8 +44,7 @@ TEST_CASE("A uniform latency covers its whole range and nothing else", "[sim][ne
   CHECK(LinkOptions{}.latency.to_string() == "uniform 200us..800us");
 }
 
-TEST_CASE("A long-tail latency: at least the scale, capped, with a Pareto tail",
-          "[sim][network]") {
+TEST_CASE("A long-tail latency: at least the scale, capped, with a Pareto tail", "[sim][network]") {
   Prng prng(3, "latency");
   const Latency tail = Latency::long_tail(300_us, Ratio{3, 2}, 50_ms);
   CHECK(tail.to_string() == "long_tail 300us alpha 3/2 cap 50ms");
@@ -60,8 +59,8 @@ TEST_CASE("A long-tail latency: at least the scale, capped, with a Pareto tail",
   CHECK(median >= 460);
   CHECK(median <= 492);
   // P(X > 10 * scale) = 10^-1.5 = 3.16%.
-  const auto above = std::count_if(draws.begin(), draws.end(),
-                                   [](std::int64_t us) { return us > 3000; });
+  const auto above =
+      std::count_if(draws.begin(), draws.end(), [](std::int64_t us) { return us > 3000; });
   CHECK(above > n * 28 / 1000);
   CHECK(above < n * 35 / 1000);
 }
@@ -78,9 +77,7 @@ TEST_CASE("One-way latencies over the network stay within the link's range", "[s
   REQUIRE(net.is_established(end));
   for (int i = 0; i < 2000; ++i) {
     // 1 ms apart: no message waits behind another.
-    sim.schedule_after(SimDuration::from_ms(i), [&net, end, i] {
-      net.send(end, int_message(i));
-    });
+    sim.schedule_after(SimDuration::from_ms(i), [&net, end, i] { net.send(end, int_message(i)); });
   }
   sim.run_until_idle();
   REQUIRE(rec.received.size() == 2000);
@@ -116,19 +113,18 @@ TEST_CASE("Bandwidth: serialisation delay is exact and queued per link direction
   net.send(first, int_message(1, 1000));
   net.send(first, int_message(2, 500));
   net.send(first, int_message(3, 2500));
-  net.send(second, int_message(4, 1000));  // same link, same direction: waits its turn
+  net.send(second, int_message(4, 1000));            // same link, same direction: waits its turn
   net.send(first.peer_end(), int_message(5, 1000));  // the other direction: its own queue
   sim.run_until_idle();
   REQUIRE(rec.received.size() == 5);
   std::vector<std::pair<std::int64_t, std::int64_t>> got;  // (value, arrival us)
   for (const auto& r : rec.received) got.emplace_back(r.value, r.at.to_us());
   std::sort(got.begin(), got.end());
-  CHECK(got == std::vector<std::pair<std::int64_t, std::int64_t>>{
-                   {1, 200 + 1000 + 100},
-                   {2, 200 + 1500 + 100},
-                   {3, 200 + 4000 + 100},
-                   {4, 200 + 5000 + 100},
-                   {5, 200 + 1000 + 100}});
+  CHECK(got == std::vector<std::pair<std::int64_t, std::int64_t>>{{1, 200 + 1000 + 100},
+                                                                  {2, 200 + 1500 + 100},
+                                                                  {3, 200 + 4000 + 100},
+                                                                  {4, 200 + 5000 + 100},
+                                                                  {5, 200 + 1000 + 100}});
 }
 
 TEST_CASE("Serialisation delay rounds up to the next microsecond", "[sim][network]") {
@@ -163,9 +159,8 @@ TEST_CASE("Loss delays by whole retransmission timeouts, never reorders or loses
   sim.run_until([&] { return net.is_established(end); });
   const int n = 500;
   for (int i = 0; i < n; ++i) {
-    sim.schedule_after(SimDuration::from_ms(10 * i), [&net, end, i] {
-      net.send(end, int_message(i));
-    });
+    sim.schedule_after(SimDuration::from_ms(10 * i),
+                       [&net, end, i] { net.send(end, int_message(i)); });
   }
   sim.run_until_idle();
   REQUIRE(rec.received.size() == static_cast<std::size_t>(n));

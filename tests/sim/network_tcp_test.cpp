@@ -148,8 +148,8 @@ TEST_CASE("A SYN across a cut gets through at the first retransmission after the
 TEST_CASE("A killed process resets its peers one latency later, after what it sent",
           "[sim][network]") {
   World w;
-  const ConnectionId end = w.connected_pair();  // 1 ms
-  w.at(at_us(1500), [&] { w.net.send(end, int_message(2)); });  // to b, arrives at 2.0 ms
+  const ConnectionId end = w.connected_pair();                           // 1 ms
+  w.at(at_us(1500), [&] { w.net.send(end, int_message(2)); });           // to b, arrives at 2.0 ms
   w.at(at_us(1600), [&] { w.net.send(kAcceptorEnd, int_message(1)); });  // to a, at 2.1 ms
   w.at(at_us(1800), [&] { w.net.set_process_up(w.b, false); });
   w.sim.run_until_idle();
@@ -337,7 +337,7 @@ TEST_CASE("An orderly close: everything sent arrives, then the peer sees closed"
 TEST_CASE("Data for an end its application closed is answered with a reset", "[sim][network]") {
   World w;
   const ConnectionId end = w.connected_pair();
-  w.at(at_us(2000), [&] { w.net.close(kAcceptorEnd); });  // FIN reaches a at 2.5 ms
+  w.at(at_us(2000), [&] { w.net.close(kAcceptorEnd); });        // FIN reaches a at 2.5 ms
   w.at(at_us(2100), [&] { w.net.send(end, int_message(1)); });  // reaches b at 2.6 ms
   w.sim.run_until_idle();
   REQUIRE(w.rec.disconnects.size() == 1);
@@ -386,8 +386,7 @@ TEST_CASE("A broken connection stays broken after heal; a new one works", "[sim]
   CHECK(w.rec.values(2, w.a) == std::vector<std::int64_t>{2});
 }
 
-TEST_CASE("A node can connect to itself over loopback, which no fault touches",
-          "[sim][network]") {
+TEST_CASE("A node can connect to itself over loopback, which no fault touches", "[sim][network]") {
   World w;
   w.net.isolate(w.b);
   const SimTime start = w.sim.now();
@@ -403,9 +402,9 @@ TEST_CASE("A node can connect to itself over loopback, which no fault touches",
 
 TEST_CASE("Killing a node ends every connection it holds, on both sides", "[sim][network]") {
   World w;
-  const ConnectionId ab = w.connected_pair();          // #1: a -> b
-  const ConnectionId cb = w.net.connect(w.c, w.b);     // #2: broker 2 -> broker 1
-  const ConnectionId ba = w.net.connect(w.b, w.a);     // #3: b -> a
+  const ConnectionId ab = w.connected_pair();       // #1: a -> b
+  const ConnectionId cb = w.net.connect(w.c, w.b);  // #2: broker 2 -> broker 1
+  const ConnectionId ba = w.net.connect(w.b, w.a);  // #3: b -> a
   w.sim.run_for(5_ms);
   w.net.set_process_up(w.b, false);
   w.sim.run_until_idle();
@@ -420,8 +419,7 @@ TEST_CASE("Killing a node ends every connection it holds, on both sides", "[sim]
   CHECK(w.net.describe() == "process down: 1");
 }
 
-TEST_CASE("Sending on an end the node no longer holds is a programmer error",
-          "[sim][network]") {
+TEST_CASE("Sending on an end the node no longer holds is a programmer error", "[sim][network]") {
   const auto outcome = ksim::sim::testing::run_expecting_abort([] {
     World w;
     const ConnectionId end = w.connected_pair();
@@ -448,4 +446,27 @@ TEST_CASE("The run header records the network's options", "[sim][network]") {
   net.set_link_options(b1, b2, wan);
   CHECK(sim.header().get("network.link.1<->2") ==
         "long_tail 2ms alpha 3/2 cap 100ms, loss 0/1, 1000000 B/s");
+}
+
+TEST_CASE("A split given as text: traffic across it stalls, ZooKeeper still bridges the sides",
+          "[sim][network]") {
+  World w;  // producer-1 (a), broker 1 (b), broker 2 (c)
+  const NodeId zk = w.net.add_metadata();
+  w.rec.attach(zk);
+  const ConnectionId to_zk = w.net.connect(w.b, zk);     // #1
+  const ConnectionId to_peer = w.net.connect(w.b, w.c);  // #2
+  w.sim.run_for(2_ms);
+  w.net.split("1 | 2");
+  CHECK(w.net.describe() == "cut: 1<->2");
+  CHECK_THROWS_WITH(w.net.split("1 | 7"), "unknown node '7' at column 5 in split '1 | 7'");
+  w.net.send(to_zk, int_message(1));
+  w.net.send(to_peer, int_message(2));
+  w.sim.run_for(10_s);
+  CHECK(w.rec.values(1, w.b) == std::vector<std::int64_t>{1});
+  CHECK(w.rec.values(2, w.b).empty());
+  CHECK(w.net.is_open(to_peer));  // not timed out yet: 924.6 s
+  w.net.heal();
+  w.sim.run_until_idle();
+  CHECK(w.rec.values(2, w.b) == std::vector<std::int64_t>{2});  // the next retransmission
+  CHECK(w.rec.disconnects.empty());
 }

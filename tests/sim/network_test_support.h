@@ -43,9 +43,8 @@ class Recorder {
     NodeHandlers h;
     h.on_message = [this](Delivery& d) {
       const auto* value = d.message.payload.get<std::int64_t>();
-      received.push_back(Received{net_.simulation().now(), d.connection, d.from, d.to,
-                                  d.sequence, d.sent_at, value != nullptr ? *value : -1,
-                                  d.message.size_bytes});
+      received.push_back(Received{net_.simulation().now(), d.connection, d.from, d.to, d.sequence,
+                                  d.sent_at, value != nullptr ? *value : -1, d.message.size_bytes});
     };
     h.on_connected = [this](ConnectionId end, NodeId peer) {
       connected.push_back(Opened{net_.simulation().now(), end, peer});

@@ -135,8 +135,7 @@ TEST_CASE("A split with three sides and a '*' side", "[sim][network]") {
   CHECK(c.topology.describe() == "split: {1} | {2} | {3,zookeeper} | {producer-1}");
 }
 
-TEST_CASE("A split naming every node, and the same split written another way",
-          "[sim][network]") {
+TEST_CASE("A split naming every node, and the same split written another way", "[sim][network]") {
   Cluster a;
   a.topology.split(parse_split("1,2,producer-1 | 3,zookeeper", a.topology));
   Cluster b;
@@ -240,8 +239,7 @@ TEST_CASE("Bad splits are rejected with the column and the text", "[sim][network
     return std::string("no error");
   };
   CHECK(error("1,2 | 7") == "unknown node '7' at column 7 in split '1,2 | 7'");
-  CHECK(error("1,2 | broker 7") ==
-        "unknown node 'broker 7' at column 7 in split '1,2 | broker 7'");
+  CHECK(error("1,2 | broker 7") == "unknown node 'broker 7' at column 7 in split '1,2 | broker 7'");
   CHECK(error("1,2 |  ") == "empty side 2 at column 6 in split '1,2 |  '");
   CHECK(error("1,,2 | 3") == "missing node name at column 3 in split '1,,2 | 3'");
   CHECK(error("1 | broker 1") ==
@@ -259,8 +257,7 @@ TEST_CASE("Bad link options are rejected with a message", "[sim][network]") {
                     "latency uniform 800us..200us: the upper bound is below the lower one");
   bad = LinkOptions{};
   bad.loss = Ratio{3, 2};
-  CHECK_THROWS_WITH(c.topology.set_link_options(c.b1, c.b2, bad),
-                    "loss 3/2 is not a probability");
+  CHECK_THROWS_WITH(c.topology.set_link_options(c.b1, c.b2, bad), "loss 3/2 is not a probability");
   bad = LinkOptions{};
   bad.latency = Latency::long_tail(1_ms, Ratio{0, 1}, 50_ms);
   CHECK_THROWS_WITH(c.topology.set_link_options(c.b1, c.b2, bad),
