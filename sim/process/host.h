@@ -73,6 +73,16 @@ class Host {
   EventHandle run_on_process_after(SimDuration delay, EventKind kind, EventCallback&& callback) {
     return run_on_process(sim_.now() + delay, kind, std::move(callback));
   }
+  // Runs `handler` on the process now, inside the current event (a message the network delivers
+  // to it): at once if running, after the resume if paused, never if the process is down.
+  template <typename Handler>
+  void dispatch(Handler&& handler) {
+    if (state_ == ProcessState::running) {
+      handler();
+    } else if (state_ == ProcessState::paused) {
+      deferred_.emplace_back(std::forward<Handler>(handler));
+    }
+  }
 
  private:
   void stop(ProcessState state, HostObserver::Stop how);

@@ -27,18 +27,30 @@ struct RecordingObserver : HostObserver {
   void process_paused(NodeId, bool paused) override { calls.push_back(paused ? "paused" : "resumed"); }
 };
 
+// A context over a real network with one node and a plain in-memory disk: the host's own
+// behaviour, without the World around it.
 struct TestContext : ProcessContext {
   Simulation& sim;
+  network::Network net{sim};
+  NodeId self = net.add_broker(1);
   Host* host = nullptr;
   storage::MemoryFileSystem fs;
   explicit TestContext(Simulation& s) : sim(s) {}
-  NodeId node() const override { return NodeId{1}; }
+  NodeId node() const override { return self; }
   SimTime now() const override { return sim.now(); }
   EventHandle set_timer(SimDuration delay, std::string_view kind, EventCallback&& cb) override {
     return host->run_on_process_after(delay, sim.event_kind(kind), std::move(cb));
   }
   void cancel_timer(EventHandle timer) override { sim.cancel(timer); }
   storage::FileSystem& file_system() override { return fs; }
+  SimTime complete_disk_io() override { return sim.now(); }
+  void set_network_handlers(NodeHandlers handlers) override {
+    net.set_handlers(self, std::move(handlers));
+  }
+  NodeId resolve(std::string_view name) const override { return net.resolve(name); }
+  ConnectionId connect(NodeId to) override { return net.connect(self, to); }
+  void send(ConnectionId end, Message message) override { net.send(end, std::move(message)); }
+  void close(ConnectionId end) override { net.close(end); }
   Prng& prng(std::string_view purpose) override { return sim.prng(purpose); }
 };
 
@@ -68,7 +80,7 @@ struct Fixture {
   TestContext context{sim};
   std::vector<std::string> log;
   std::uint64_t started = 0;
-  Host host{sim, NodeId{1}, "broker 1",
+  Host host{sim, context.self, "broker 1",
             [this] { return std::make_unique<Ticker>(log, ++started); }, observer, context};
   Fixture() { context.host = &host; }
 };
