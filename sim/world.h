@@ -30,12 +30,12 @@ using network::Network;
 using network::NetworkOptions;
 
 struct WorldOptions {
-  SimulationOptions simulation;
-  NetworkOptions network;
-  DiskOptions disk;
+  SimulationOptions simulation = {};
+  NetworkOptions network = {};
+  DiskOptions disk = {};
   // --data-dir: each node's disk is a real directory DIR/<node name> (e.g. DIR/broker-1), with
   // the same durability model; otherwise disks are in memory.
-  std::optional<std::string> data_dir;
+  std::optional<std::string> data_dir = std::nullopt;
 };
 
 class World final : private HostObserver {

@@ -63,6 +63,10 @@ struct Endpoint {
   NodeId node;
   bool app = false;     // the application holds it: may send, gets callbacks
   bool socket = false;  // the kernel holds it: retransmits, acknowledges, delivers
+  // The network ended the connection under the application (a reset, a timeout, the peer's
+  // close). The application may not have heard yet (its process is paused, or the notice is on
+  // its way): a send then goes nowhere and a close does nothing, as on a real dead socket.
+  bool ended_by_network = false;
 };
 
 struct Connection {

@@ -227,6 +227,10 @@ void Network::send(ConnectionId end, Message message) {
   Connection& c = conn(end);
   const int side = end.side;
   const auto s = static_cast<std::size_t>(side);
+  if (c.ends[s].ended_by_network) {
+    ++stats_.sends_after_disconnect;  // write(2) on a dead socket: the data goes nowhere
+    return;
+  }
   KSIM_SIM_ASSERT(c.ends[s].app, "send on " + end.to_string() + ", which " +
                                      node(c.ends[s].node).name + " does not hold");
   Stream& stream = c.streams[s];
@@ -369,6 +373,7 @@ void Network::deliver_in_order(std::uint32_t index, int side) {
       // The peer closed: after everything it sent, this end learns the connection is over.
       const bool tell = c.ends[r].app;
       c.ends[r].app = false;
+      c.ends[r].ended_by_network = tell;
       if (tell) {
         ++stats_.closed;
         StateDigest& d = sim_.digest();
@@ -420,6 +425,10 @@ void Network::close(ConnectionId end) {
   Connection& c = conn(end);
   const int side = end.side;
   const auto s = static_cast<std::size_t>(side);
+  if (c.ends[s].ended_by_network) {
+    c.ends[s].ended_by_network = false;  // closing a dead socket: nothing more to do
+    return;
+  }
   KSIM_SIM_ASSERT(c.ends[s].app, "close of " + end.to_string() + ", which " +
                                      node(c.ends[s].node).name + " does not hold");
   c.ends[s].app = false;
@@ -499,7 +508,9 @@ void Network::abort_end(Connection& c, int side, DisconnectReason reason) {
     d.mix(side);
     d.mix(static_cast<int>(reason));
   }
+  const bool held = c.ends[s].app;
   drop_end(c, side);
+  c.ends[s].ended_by_network = held;
   if (tell) {
     if (auto h = handlers(self); h && h->on_disconnect) {
       h->on_disconnect({index, static_cast<std::uint8_t>(side)}, peer, reason);

@@ -109,6 +109,8 @@ struct NetworkStats {
   std::uint64_t reset = 0;
   std::uint64_t timeout = 0;
   std::uint64_t closed = 0;
+  // Sends on an end the network had already ended (the process had not heard yet).
+  std::uint64_t sends_after_disconnect = 0;
 };
 
 class Network {

@@ -470,3 +470,22 @@ TEST_CASE("A split given as text: traffic across it stalls, ZooKeeper still brid
   CHECK(w.rec.values(2, w.b) == std::vector<std::int64_t>{2});  // the next retransmission
   CHECK(w.rec.disconnects.empty());
 }
+
+TEST_CASE("A send or close on an end the peer already closed is a quiet no-op", "[sim][network]") {
+  // The acceptor's process was paused while its peer closed: it answers a request it saw
+  // before, on a connection the network has ended. Like write(2) on a dead socket, nothing goes
+  // out and nothing breaks; the process learns of the close through its own notice.
+  World w;
+  const ConnectionId client_end = w.connected_pair();
+  REQUIRE(w.rec.accepted.size() == 1);
+  const ConnectionId server_end = w.rec.accepted.front().end;
+  w.net.close(client_end);
+  w.sim.run_until(w.sim.now() + 2_ms);
+  REQUIRE(w.rec.notice_for(server_end) != nullptr);
+  CHECK(w.rec.notice_for(server_end)->reason == DisconnectReason::closed);
+  w.net.send(server_end, int_message(7));
+  w.net.close(server_end);
+  w.sim.run_until(w.sim.now() + 10_ms);
+  CHECK(w.net.stats().sends_after_disconnect == 1);
+  CHECK(w.rec.values(server_end.connection, w.b).empty());
+}
