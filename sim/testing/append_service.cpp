@@ -29,6 +29,7 @@ void AppendServer::schedule_flush() {
   context_->set_timer(options_.flush_interval, "demo.flush", [this] {
     log_->flush();
     logs_->checkpoint_recovery_points();
+    context_->complete_disk_io();  // the fsyncs keep the disk busy: later writes queue behind
     schedule_flush();
   });
 }
@@ -40,8 +41,17 @@ void AppendServer::on_message(Delivery& delivery) {
   record.value = storage::to_bytes(request.value);
   Bytes batch = storage::encode_batch(storage::BatchSpec{}, {record});
   const storage::LogAppendInfo info = log_->append_as_leader(batch, 0, context_->now().to_ms());
-  context_->send(delivery.connection,
-                 Message::of(AppendResponse{request.id, info.first_offset}, 16));
+  // The answer goes out when the disk has done the write (behind whatever it was busy with).
+  const SimTime written = context_->complete_disk_io();
+  const ConnectionId connection = delivery.connection;
+  const AppendResponse response{request.id, info.first_offset};
+  if (written <= context_->now()) {
+    context_->send(connection, Message::of(response, 16));
+  } else {
+    context_->set_timer(written - context_->now(), "demo.respond", [this, connection, response] {
+      context_->send(connection, Message::of(response, 16));
+    });
+  }
 }
 
 void AppendServer::shutdown() { logs_->shutdown(); }

@@ -8,6 +8,7 @@
 
 #include "core/storage/log.h"
 #include "sim/testing/append_service.h"
+#include "sim/disk/disk_options.h"
 #include "sim/world.h"
 
 using namespace ksim;
@@ -136,6 +137,31 @@ TEST_CASE("a split between client and server times requests out; after heal they
   demo.world.network().heal();
   demo.run_for(3_s);
   CHECK(demo.ledger.acknowledged.size() > acked);
+}
+
+TEST_CASE("a slow disk slows the answers: writes queue behind it", "[world]") {
+  const auto acknowledged_in_2s = [](std::uint64_t slow_percent) {
+    DiskOptions disk;
+    disk.append_latency_per_op = 5_ms;
+    disk.slow_percent = slow_percent;
+    World world(WorldOptions{.simulation = {.seed = 21}, .disk = disk});
+    AppendLedger ledger;
+    std::uint64_t starts = 0;
+    world.add_broker(1, [] { return std::make_unique<AppendServer>(AppendServerOptions{}); });
+    for (const char* name : {"producer-1", "producer-2"}) {
+      world.add_client(name, [&] {
+        return std::make_unique<AppendClient>(AppendClientOptions{}, ledger, ++starts);
+      });
+    }
+    world.start_all();
+    world.sim().run_for(2_s);
+    return std::pair{ledger.acknowledged.size(), world.disk("broker 1").stats().busy_time_total};
+  };
+  const auto [healthy, healthy_busy] = acknowledged_in_2s(100);
+  const auto [slow, slow_busy] = acknowledged_in_2s(1000);  // 10x: 50 ms a write
+  CHECK(healthy > 150);           // ~80 requests/s offered, 5 ms each: keeps up
+  CHECK(slow < healthy / 2);      // 50 ms a write: at most ~40 a second get through in time
+  CHECK(slow_busy > healthy_busy);
 }
 
 TEST_CASE("with --data-dir a broker's log is a real directory a student can ls", "[world]") {
