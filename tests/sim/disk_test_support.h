@@ -19,27 +19,11 @@
 #include "core/storage/record_batch.h"
 #include "sim/disk/durable_directory_file_system.h"
 #include "sim/disk/sim_disk.h"
+#include "tests/support/temporary_directory.h"
 
 namespace ksim::sim::disk_test {
 
-class TemporaryDirectory {
- public:
-  TemporaryDirectory() {
-    std::string pattern = "/tmp/ksim-disk-test-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TemporaryDirectory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TemporaryDirectory(const TemporaryDirectory&) = delete;
-  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ksim::test_support::TemporaryDirectory;
 
 // Every file below `directory`, by path, with its whole content: what a reader sees.
 using Snapshot = std::map<std::string, std::string>;

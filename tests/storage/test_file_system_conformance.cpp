@@ -12,30 +12,14 @@
 #include "core/storage/file_system.h"
 #include "core/storage/memory_file_system.h"
 #include "core/storage/posix_file_system.h"
+#include "tests/support/temporary_directory.h"
 
 using namespace ksim::storage;
 using Kind = IoError::Kind;
 
 namespace {
 
-class TemporaryDirectory {
- public:
-  TemporaryDirectory() {
-    std::string pattern = "/tmp/ksim-fs-test-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TemporaryDirectory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TemporaryDirectory(const TemporaryDirectory&) = delete;
-  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ksim::test_support::TemporaryDirectory;
 
 struct MemoryDisk {
   MemoryFileSystem fs;

@@ -13,6 +13,7 @@
 #include "core/storage/errors.h"
 #include "core/storage/file_system.h"
 #include "core/storage/posix_file_system.h"
+#include "tests/support/temporary_directory.h"
 
 using namespace ksim::storage;
 using Kind = IoError::Kind;
@@ -20,24 +21,7 @@ namespace stdfs = std::filesystem;
 
 namespace {
 
-class TemporaryDirectory {
- public:
-  TemporaryDirectory() {
-    std::string pattern = "/tmp/ksim-posix-test-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TemporaryDirectory() {
-    std::error_code ignored;
-    stdfs::remove_all(path_, ignored);
-  }
-  TemporaryDirectory(const TemporaryDirectory&) = delete;
-  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ksim::test_support::TemporaryDirectory;
 
 std::string read_real_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
