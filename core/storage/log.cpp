@@ -423,7 +423,12 @@ std::vector<Record> decode_records(ByteView batches) {
 // --- truncation, roll, flush ---------------------------------------------------------------
 
 bool Log::truncate_to(std::int64_t target_offset) {
-  if (target_offset >= log_end_offset_) return false;
+  if (target_offset >= log_end_offset_) {
+    // Kafka truncates the epoch cache anyway: a replica that became leader recorded its epoch at
+    // the LEO, then lost leadership before appending; that entry must go.
+    epoch_cache_.truncate_from_end(log_end_offset_);
+    return false;
+  }
   if (target_offset <= segments_.begin()->first) {
     truncate_fully_and_start_at(target_offset, active().largest_timestamp());
     return true;
