@@ -84,13 +84,20 @@ void ReplicaFetcher::reset_after_truncation(Entry& entry, bool completed) {
 // --- building requests --------------------------------------------------------------------------
 
 void ReplicaFetcher::truncate_to_high_watermark(std::int64_t now_ms) {
+  std::vector<storage::TopicPartition> failed;
   for (auto& [tp, entry] : partitions_) {
     if (entry.state.state != FetchStateKind::truncating || entry.state.is_delayed(now_ms)) continue;
     if (entry.partition->log().leader_epoch_cache().latest_epoch()) continue;
     // No epoch to ask about (an empty log, or one written before epochs): the HW it is.
-    entry.partition->truncate_to(entry.state.fetch_offset);
+    try {
+      entry.partition->truncate_to(entry.state.fetch_offset);
+    } catch (const storage::IoError&) {
+      failed.push_back(tp);
+      continue;
+    }
     reset_after_truncation(entry, true);
   }
+  for (const storage::TopicPartition& tp : failed) mark_failed(tp);
 }
 
 std::optional<FetcherRequest> ReplicaFetcher::poll(std::int64_t now_ms) {

@@ -34,10 +34,11 @@ inline storage::Bytes producer_batch(const std::vector<std::string>& values,
   return storage::encode_batch(storage::BatchSpec{}, records);
 }
 
-// The values in a log from `from` on.
-inline std::vector<std::string> values_in(const storage::Log& log, std::int64_t from = 0) {
+// The values in a log from `from` on (from its log start offset by default).
+inline std::vector<std::string> values_in(const storage::Log& log,
+                                          std::optional<std::int64_t> from = std::nullopt) {
   std::vector<std::string> values;
-  for (const storage::Record& record : log.read_records(from)) {
+  for (const storage::Record& record : log.read_records(from.value_or(log.log_start_offset()))) {
     values.push_back(record.value ? storage::to_string(*record.value) : "<null>");
   }
   return values;

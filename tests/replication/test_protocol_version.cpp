@@ -1,6 +1,7 @@
 // The protocol version switch: names, and which behaviour belongs to which version.
 #include <catch2/catch.hpp>
 
+#include "core/protocol/error_names.h"
 #include "core/replication/protocol_version.h"
 #include "core/replication/replication_config.h"
 
@@ -45,4 +46,15 @@ TEST_CASE("replication settings default to Kafka's and are validated in its word
   config.replica_fetch_wait_max_ms = 40000;
   CHECK_THROWS_WITH(config.validate(),
                     Catch::Contains("replica.fetch.wait.max.ms should always be less than"));
+}
+
+TEST_CASE("storage's Kafka error names map back to their codes", "[protocol-version]") {
+  using ksim::protocol::Error;
+  using ksim::protocol::error_from_name;
+  CHECK(error_from_name("MESSAGE_TOO_LARGE") == Error::MESSAGE_TOO_LARGE);
+  CHECK(error_from_name("CORRUPT_MESSAGE") == Error::CORRUPT_MESSAGE);
+  CHECK(error_from_name("INVALID_RECORD") == Error::INVALID_RECORD);
+  CHECK(error_from_name("NONE") == Error::NONE);
+  CHECK_FALSE(error_from_name("NO_SUCH_ERROR"));
+  CHECK_FALSE(error_from_name("UNKNOWN_SERVER_ERROR"));
 }
