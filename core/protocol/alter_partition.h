@@ -34,7 +34,7 @@ struct AlterPartitionRequestPartition {
 };
 
 struct AlterPartitionRequest {
-  std::int32_t broker_id = -1;     // the leader sending it
+  std::int32_t broker_id = -1;  // the leader sending it
   std::int64_t broker_epoch = -1;
   std::vector<AlterPartitionRequestPartition> partitions;
 };

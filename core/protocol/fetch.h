@@ -29,8 +29,8 @@ struct FetchPartition {
   storage::TopicPartition topic_partition;
   std::int32_t current_leader_epoch = no_leader_epoch;  // KIP-320 (fencing); -1: not checked
   std::int64_t fetch_offset = 0;
-  std::int32_t last_fetched_epoch = no_leader_epoch;    // KIP-595/2.7 truncation on fetch; -1: none
-  std::int64_t log_start_offset = invalid_offset;       // the follower's; -1 from consumers
+  std::int32_t last_fetched_epoch = no_leader_epoch;  // KIP-595/2.7 truncation on fetch; -1: none
+  std::int64_t log_start_offset = invalid_offset;     // the follower's; -1 from consumers
   std::int32_t partition_max_bytes = 1048576;
 };
 

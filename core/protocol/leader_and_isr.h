@@ -18,10 +18,10 @@ namespace ksim::protocol {
 struct LeaderAndIsrPartitionState {
   storage::TopicPartition topic_partition;
   std::int32_t controller_epoch = 0;
-  std::int32_t leader = -1;          // broker id; -1: no leader (offline)
+  std::int32_t leader = -1;  // broker id; -1: no leader (offline)
   std::int32_t leader_epoch = 0;
   std::vector<std::int32_t> isr;
-  std::int32_t partition_epoch = 0;  // the state znode's version (zkVersion) in ZooKeeper mode
+  std::int32_t partition_epoch = 0;    // the state znode's version (zkVersion) in ZooKeeper mode
   std::vector<std::int32_t> replicas;  // the assignment, in order (the first is preferred)
   std::vector<std::int32_t> adding_replicas;
   std::vector<std::int32_t> removing_replicas;

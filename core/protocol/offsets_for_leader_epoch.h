@@ -1,6 +1,7 @@
 // OffsetForLeaderEpoch (API key 23, KIP-101): a follower asks its leader where an epoch ends in
 // the leader's log, to truncate its own log before fetching. Plain structs with Kafka's field
-// names (OffsetForLeaderEpochRequest.json / ...Response.json, flattened to one entry per partition).
+// names (OffsetForLeaderEpochRequest.json / ...Response.json, flattened to one entry per
+// partition).
 #pragma once
 
 #include <cstdint>

@@ -21,8 +21,9 @@ struct PartitionProduceData {
 };
 
 struct ProduceRequest {
-  std::int16_t acks = -1;           // 0, 1 or -1 (all); anything else: INVALID_REQUIRED_ACKS
-  std::int32_t timeout_ms = 30000;  // how long acks=all may wait (the producer's request.timeout.ms)
+  std::int16_t acks = -1;  // 0, 1 or -1 (all); anything else: INVALID_REQUIRED_ACKS
+  std::int32_t timeout_ms =
+      30000;  // how long acks=all may wait (the producer's request.timeout.ms)
   std::vector<PartitionProduceData> partitions;
 };
 
@@ -30,8 +31,8 @@ struct ProduceRequest {
 struct PartitionProduceResponse {
   storage::TopicPartition topic_partition;
   Error error_code = Error::NONE;
-  std::int64_t base_offset = -1;        // the first offset written, -1 on error or unknown
-  std::int64_t log_append_time_ms = -1; // set when message.timestamp.type=LogAppendTime
+  std::int64_t base_offset = -1;         // the first offset written, -1 on error or unknown
+  std::int64_t log_append_time_ms = -1;  // set when message.timestamp.type=LogAppendTime
   std::int64_t log_start_offset = -1;
   std::string error_message;
 };

@@ -9,11 +9,13 @@ bool DelayedFetch::try_complete(const PartitionLookup& lookup) const {
   for (const protocol::FetchPartition& fetch : partitions_) {
     const Partition* partition = lookup(fetch.topic_partition);
     if (partition == nullptr) return true;  // Case C
-    const FetchOffsetSnapshot snapshot = partition->fetch_offset_snapshot(fetch.current_leader_epoch);
+    const FetchOffsetSnapshot snapshot =
+        partition->fetch_offset_snapshot(fetch.current_leader_epoch);
     if (snapshot.error != protocol::Error::NONE) return true;  // Cases A, B, E
     std::int64_t end_offset = snapshot.log_end_offset;
     if (params_.isolation() == FetchIsolation::high_watermark) end_offset = snapshot.high_watermark;
-    if (params_.isolation() == FetchIsolation::txn_committed) end_offset = snapshot.last_stable_offset;
+    if (params_.isolation() == FetchIsolation::txn_committed)
+      end_offset = snapshot.last_stable_offset;
 
     if (fetch.fetch_offset > end_offset) return true;  // Case F: the log was truncated
     if (fetch.fetch_offset < end_offset) {
@@ -21,8 +23,9 @@ bool DelayedFetch::try_complete(const PartitionLookup& lookup) const {
         accumulated_bytes += 1;  // at least one whole batch is there
       } else {
         const std::optional<std::int64_t> max_offset =
-            params_.isolation() == FetchIsolation::log_end ? std::nullopt
-                                                           : std::optional<std::int64_t>(end_offset);
+            params_.isolation() == FetchIsolation::log_end
+                ? std::nullopt
+                : std::optional<std::int64_t>(end_offset);
         std::size_t bytes = 0;
         try {
           bytes = partition->log()
@@ -32,8 +35,8 @@ bool DelayedFetch::try_complete(const PartitionLookup& lookup) const {
         } catch (const std::exception&) {
           return true;  // the offset left the log meanwhile: answer (with the error) now
         }
-        accumulated_bytes += std::min<std::int64_t>(static_cast<std::int64_t>(bytes),
-                                                    fetch.partition_max_bytes);
+        accumulated_bytes +=
+            std::min<std::int64_t>(static_cast<std::int64_t>(bytes), fetch.partition_max_bytes);
       }
     }
     if (fetch.last_fetched_epoch >= 0) {  // Case H

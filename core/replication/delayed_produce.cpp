@@ -39,7 +39,8 @@ bool DelayedProduce::is_complete() const {
 
 protocol::ProduceResponse DelayedProduce::response() const {
   protocol::ProduceResponse response;
-  for (const ProducePartitionStatus& status : statuses_) response.partitions.push_back(status.response);
+  for (const ProducePartitionStatus& status : statuses_)
+    response.partitions.push_back(status.response);
   return response;
 }
 

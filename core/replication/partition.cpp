@@ -71,12 +71,11 @@ std::vector<std::int32_t> Partition::remote_replica_ids() const {
 }
 
 void Partition::clamp_high_watermark() {
-  high_watermark_ =
-      std::clamp(high_watermark_, log_->log_start_offset(), log_->log_end_offset());
+  high_watermark_ = std::clamp(high_watermark_, log_->log_start_offset(), log_->log_end_offset());
 }
 
-void Partition::update_assignment_and_isr(const std::vector<std::int32_t>& replicas,
-                                          bool is_leader, std::vector<std::int32_t> isr) {
+void Partition::update_assignment_and_isr(const std::vector<std::int32_t>& replicas, bool is_leader,
+                                          std::vector<std::int32_t> isr) {
   if (is_leader) {
     // Keep what is known of followers that stay; forget those no longer assigned.
     for (std::int32_t id : replicas) {

@@ -109,13 +109,13 @@ struct FetchOffsetSnapshot {
 
 // What the controller's answer to an ISR change did.
 enum class AlterPartitionOutcome {
-  committed,        // the new ISR (and partition epoch) is in force
-  ignored,          // stale answer (another epoch, no longer pending): still waiting
-  reverted,         // refused for good (INELIGIBLE_REPLICA, OPERATION_NOT_ATTEMPTED): back to
-                    // the committed ISR, a new proposal may follow
+  committed,  // the new ISR (and partition epoch) is in force
+  ignored,    // stale answer (another epoch, no longer pending): still waiting
+  reverted,   // refused for good (INELIGIBLE_REPLICA, OPERATION_NOT_ATTEMPTED): back to
+              // the committed ISR, a new proposal may follow
   awaiting_leader_and_isr,  // FENCED_LEADER_EPOCH, INVALID_UPDATE_VERSION, ...: pending until
                             // the controller's next LeaderAndIsr replaces the state
-  retry,            // any other error: the same proposal is queued again
+  retry,                    // any other error: the same proposal is queued again
 };
 
 class Partition {
@@ -153,7 +153,9 @@ class Partition {
   std::int32_t leader_epoch() const { return leader_epoch_; }
   std::int32_t partition_epoch() const { return partition_epoch_; }
   // The leader's LEO when its current epoch began (Kafka's leaderEpochStartOffsetOpt).
-  std::optional<std::int64_t> leader_epoch_start_offset() const { return leader_epoch_start_offset_; }
+  std::optional<std::int64_t> leader_epoch_start_offset() const {
+    return leader_epoch_start_offset_;
+  }
   const std::vector<std::int32_t>& assignment() const { return assignment_; }
   // The committed ISR (empty on a follower: only the leader tracks it).
   const std::vector<std::int32_t>& isr() const { return isr_state_.isr; }
@@ -188,7 +190,9 @@ class Partition {
   // The proposal not yet handed to the controller, if any (Kafka's AlterPartitionManager queue).
   std::optional<protocol::AlterPartitionRequestPartition> take_alter_partition_request();
   // The proposal was sent but no answer came (or the whole request failed): queue it again.
-  void requeue_alter_partition_request() { alter_partition_unsent_ = inflight_alter_partition_.has_value(); }
+  void requeue_alter_partition_request() {
+    alter_partition_unsent_ = inflight_alter_partition_.has_value();
+  }
   // The proposal in flight (sent or not).
   const std::optional<protocol::AlterPartitionRequestPartition>& inflight_alter_partition() const {
     return inflight_alter_partition_;
@@ -241,8 +245,7 @@ class Partition {
   // --- follower (partition_follower.cpp) ------------------------------------------------------
   // Appends the leader's batches unchanged (Kafka's appendRecordsToFollowerOrFutureReplica).
   // Throws storage errors (the fetcher handles them).
-  storage::LogAppendInfo append_records_to_follower(storage::ByteView records,
-                                                    std::int64_t now_ms);
+  storage::LogAppendInfo append_records_to_follower(storage::ByteView records, std::int64_t now_ms);
   // The HW from a fetch response: clamped to [log start, LEO], so min(leader HW, LEO); may go
   // down. True if it changed.
   bool update_follower_high_watermark(std::int64_t leader_high_watermark);
@@ -266,8 +269,7 @@ class Partition {
   void submit_alter_partition(IsrState::Pending kind, std::vector<std::int32_t> proposed);
   // partition_leader.cpp
   protocol::Error check_current_leader_epoch(std::int32_t remote_leader_epoch) const;
-  protocol::Error local_log_error(std::int32_t current_leader_epoch,
-                                  bool require_leader) const;
+  protocol::Error local_log_error(std::int32_t current_leader_epoch, bool require_leader) const;
   std::optional<storage::EpochEndOffset> end_offset_for_epoch(std::int32_t leader_epoch) const;
 
   storage::TopicPartition topic_partition_;

@@ -15,8 +15,8 @@ bool Partition::update_follower_high_watermark(std::int64_t leader_high_watermar
   const std::int64_t old = high_watermark_;
   // Kafka's updateHighWatermark: min(leader's HW, own LEO), never below the log start. Unlike
   // the leader's, a follower's HW may go down (it follows whatever the leader says).
-  high_watermark_ = std::clamp(leader_high_watermark, log_->log_start_offset(),
-                               log_->log_end_offset());
+  high_watermark_ =
+      std::clamp(leader_high_watermark, log_->log_start_offset(), log_->log_end_offset());
   return high_watermark_ != old;
 }
 

@@ -56,9 +56,8 @@ bool Partition::maybe_shrink_isr(std::int64_t now_ms) {
   for (std::int32_t id : isr_state_.isr) {
     if (id == local_broker_id_) continue;  // the leader never removes itself
     const Replica* replica = remote_replica(id);
-    if (replica == nullptr ||
-        !replica->state().is_caught_up(leader_end_offset, now_ms,
-                                       config_.replica_lag_time_max_ms)) {
+    if (replica == nullptr || !replica->state().is_caught_up(leader_end_offset, now_ms,
+                                                             config_.replica_lag_time_max_ms)) {
       out_of_sync.push_back(id);
     }
   }
@@ -71,8 +70,7 @@ bool Partition::maybe_shrink_isr(std::int64_t now_ms) {
   return true;
 }
 
-void Partition::submit_alter_partition(IsrState::Pending kind,
-                                       std::vector<std::int32_t> proposed) {
+void Partition::submit_alter_partition(IsrState::Pending kind, std::vector<std::int32_t> proposed) {
   protocol::AlterPartitionRequestPartition request;
   request.topic_partition = topic_partition_;
   request.leader_epoch = leader_epoch_;
@@ -92,8 +90,7 @@ void Partition::submit_alter_partition(IsrState::Pending kind,
   alter_partition_unsent_ = true;
 }
 
-std::optional<protocol::AlterPartitionRequestPartition>
-Partition::take_alter_partition_request() {
+std::optional<protocol::AlterPartitionRequestPartition> Partition::take_alter_partition_request() {
   if (!alter_partition_unsent_ || !inflight_alter_partition_) return std::nullopt;
   alter_partition_unsent_ = false;
   return inflight_alter_partition_;
@@ -130,11 +127,8 @@ AlterPartitionOutcome Partition::handle_alter_partition_response(
     case Error::UNKNOWN_TOPIC_OR_PARTITION:
     case Error::FENCED_LEADER_EPOCH:
     case Error::INVALID_UPDATE_VERSION:
-    case Error::NEW_LEADER_ELECTED:
-      return AlterPartitionOutcome::awaiting_leader_and_isr;
-    default:
-      alter_partition_unsent_ = true;
-      return AlterPartitionOutcome::retry;
+    case Error::NEW_LEADER_ELECTED: return AlterPartitionOutcome::awaiting_leader_and_isr;
+    default: alter_partition_unsent_ = true; return AlterPartitionOutcome::retry;
   }
 }
 

@@ -1,9 +1,9 @@
 // Partition, leader side: appends from producers (appendRecordsToLeader), the acks=all check
 // (checkEnoughReplicasReachOffset), reads for followers and consumers (fetchRecords, with the
 // current-leader-epoch fencing and the diverging epoch), OffsetsForLeaderEpoch and ListOffsets.
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "core/protocol/error_names.h"
 #include "core/replication/partition.h"
@@ -27,8 +27,8 @@ FetchIsolation FetchParams::isolation() const {
 }
 
 FetchParams FetchParams::from_request(const protocol::FetchRequest& request) {
-  return FetchParams{request.replica_id, request.max_wait_ms, request.min_bytes,
-                     request.max_bytes, request.isolation_level};
+  return FetchParams{request.replica_id, request.max_wait_ms, request.min_bytes, request.max_bytes,
+                     request.isolation_level};
 }
 
 protocol::FetchResponsePartition LogReadResult::to_response(
@@ -73,7 +73,8 @@ LeaderAppendResult Partition::append_records_to_leader(storage::MutableByteView 
   try {
     result.info = log_->append_as_leader(records, leader_epoch_, now_ms);
   } catch (const storage::RecordValidationError& e) {
-    result.error = protocol::error_from_name(e.error_name()).value_or(protocol::Error::CORRUPT_MESSAGE);
+    result.error =
+        protocol::error_from_name(e.error_name()).value_or(protocol::Error::CORRUPT_MESSAGE);
     result.error_message = e.what();
     return result;
   } catch (const storage::CorruptDataError& e) {
@@ -90,8 +91,7 @@ LeaderAppendResult Partition::append_records_to_leader(storage::MutableByteView 
   return result;
 }
 
-ReplicationCheck Partition::check_enough_replicas_reach_offset(
-    std::int64_t required_offset) const {
+ReplicationCheck Partition::check_enough_replicas_reach_offset(std::int64_t required_offset) const {
   if (!is_leader()) return {true, protocol::Error::NOT_LEADER_OR_FOLLOWER};
   if (high_watermark_ < required_offset) return {false, protocol::Error::NONE};
   const std::int32_t min_isr = freezes_high_watermark_below_min_isr(protocol_version())
@@ -138,9 +138,8 @@ LogReadResult Partition::fetch_records(const FetchParams& params,
       // With an epoch (KIP-320) the replica may just be unknown in it yet: retriable.
       result.error = fetch.current_leader_epoch >= 0 ? protocol::Error::UNKNOWN_LEADER_EPOCH
                                                      : protocol::Error::NOT_LEADER_OR_FOLLOWER;
-      result.error_message =
-          fmt::format("Replica {} is not assigned to partition {}", params.replica_id,
-                      topic_partition_.to_string());
+      result.error_message = fmt::format("Replica {} is not assigned to partition {}",
+                                         params.replica_id, topic_partition_.to_string());
       return result;
     }
     replica = &it->second;
@@ -168,10 +167,10 @@ LogReadResult Partition::fetch_records(const FetchParams& params,
     }
     if (epoch_end_offset.end_offset < 0 || epoch_end_offset.leader_epoch < 0) {
       result.error = protocol::Error::OFFSET_OUT_OF_RANGE;
-      result.error_message =
-          fmt::format("Could not determine the end offset of the last fetched epoch {} from the "
-                      "request",
-                      fetch.last_fetched_epoch);
+      result.error_message = fmt::format(
+          "Could not determine the end offset of the last fetched epoch {} from the "
+          "request",
+          fetch.last_fetched_epoch);
       return result;
     }
     if (fetch.fetch_offset < initial_log_start_offset) {
@@ -238,12 +237,8 @@ std::optional<storage::EpochEndOffset> Partition::end_offset_for_epoch(
       // KIP-101 v0: an end offset only.
       answer = {storage::undefined_epoch, cache.end_offset_for_kip101(leader_epoch, leo)};
       break;
-    case ProtocolVersion::v2_0:
-      answer = cache.end_offset_for(leader_epoch, leo);
-      break;
-    case ProtocolVersion::v3_7:
-      answer = cache.end_offset_for_since_2_1(leader_epoch, leo);
-      break;
+    case ProtocolVersion::v2_0: answer = cache.end_offset_for(leader_epoch, leo); break;
+    case ProtocolVersion::v3_7: answer = cache.end_offset_for_since_2_1(leader_epoch, leo); break;
   }
   if (answer.end_offset == storage::undefined_epoch_offset) return std::nullopt;
   return answer;

@@ -26,7 +26,9 @@ std::string_view protocol_version_name(ProtocolVersion version);
 std::optional<ProtocolVersion> parse_protocol_version(std::string_view name);
 
 // Before 0.11: on becoming follower, truncate to the local high watermark.
-constexpr bool truncates_to_high_watermark(ProtocolVersion v) { return v == ProtocolVersion::v0_10; }
+constexpr bool truncates_to_high_watermark(ProtocolVersion v) {
+  return v == ProtocolVersion::v0_10;
+}
 // 0.11 and 2.0: a new follower asks OffsetsForLeaderEpoch before fetching.
 constexpr bool uses_offsets_for_leader_epoch(ProtocolVersion v) {
   return v == ProtocolVersion::v0_11 || v == ProtocolVersion::v2_0;
@@ -45,9 +47,13 @@ constexpr bool requires_leader_epoch_start_offset_for_isr(ProtocolVersion v) {
   return v == ProtocolVersion::v3_7;
 }
 // 2.3+ (KIP-320): followers send their current leader epoch; the leader fences mismatches.
-constexpr bool sends_current_leader_epoch(ProtocolVersion v) { return v == ProtocolVersion::v3_7; }
+constexpr bool sends_current_leader_epoch(ProtocolVersion v) {
+  return v == ProtocolVersion::v3_7;
+}
 // 2.7+ (KIP-595's fetch changes): fetch carries lastFetchedEpoch; truncation on fetch.
-constexpr bool truncates_on_fetch(ProtocolVersion v) { return v == ProtocolVersion::v3_7; }
+constexpr bool truncates_on_fetch(ProtocolVersion v) {
+  return v == ProtocolVersion::v3_7;
+}
 // 3.7+ (KAFKA-15583): the HW does not move while the ISR is below min(min.insync.replicas, RF).
 constexpr bool freezes_high_watermark_below_min_isr(ProtocolVersion v) {
   return v == ProtocolVersion::v3_7;

@@ -49,8 +49,8 @@ class Replica {
   // The local broker became leader, or started a new leader epoch (Kafka's resetReplicaState).
   // An ISR member counts as caught up now, others as never; a new leader forgets what it knew of
   // the follower's log (its LEO is unknown until it fetches).
-  void reset_replica_state(std::int64_t now_ms, std::int64_t leader_end_offset,
-                           bool is_new_leader, bool is_follower_in_sync);
+  void reset_replica_state(std::int64_t now_ms, std::int64_t leader_end_offset, bool is_new_leader,
+                           bool is_follower_in_sync);
 
  private:
   std::int32_t broker_id_;

@@ -171,8 +171,7 @@ std::optional<std::int64_t> ReplicaFetcher::next_poll_time_ms(std::int64_t now_m
   if (in_flight_) return std::nullopt;
   std::optional<std::int64_t> next;
   for (const auto& [tp, entry] : partitions_) {
-    const std::int64_t at =
-        entry.state.is_delayed(now_ms) ? *entry.state.delayed_until_ms : now_ms;
+    const std::int64_t at = entry.state.is_delayed(now_ms) ? *entry.state.delayed_until_ms : now_ms;
     if (!next || at < *next) next = at;
   }
   return next;
@@ -348,10 +347,9 @@ void ReplicaFetcher::handle_fetch(const protocol::FetchResponse& response, std::
   for (const auto& [tp, epoch] : diverging) {
     Entry& entry = partitions_.at(tp);
     Partition& partition = *entry.partition;
-    const OffsetTruncationState truncation =
-        offset_truncation_state(config_.protocol_version, partition.log(),
-                                partition.high_watermark(), entry.state.fetch_offset,
-                                epoch.epoch, epoch.end_offset);
+    const OffsetTruncationState truncation = offset_truncation_state(
+        config_.protocol_version, partition.log(), partition.high_watermark(),
+        entry.state.fetch_offset, epoch.epoch, epoch.end_offset);
     try {
       partition.truncate_to(truncation.offset);
     } catch (const storage::IoError&) {

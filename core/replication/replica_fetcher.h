@@ -28,7 +28,12 @@ namespace ksim::replication {
 
 // Kafka's ReplicaState (Truncating, Fetching), plus the two ListOffsets steps of
 // fetchOffsetAndTruncate, which Kafka runs as blocking calls inside the fetcher thread.
-enum class FetchStateKind { truncating, fetching, fetching_leader_end_offset, fetching_leader_start_offset };
+enum class FetchStateKind {
+  truncating,
+  fetching,
+  fetching_leader_end_offset,
+  fetching_leader_start_offset
+};
 
 std::string_view fetch_state_name(FetchStateKind kind);
 
@@ -41,7 +46,9 @@ struct PartitionFetchState {
   FetchStateKind state = FetchStateKind::fetching;
   std::optional<std::int32_t> last_fetched_epoch;
 
-  bool is_delayed(std::int64_t now_ms) const { return delayed_until_ms && now_ms < *delayed_until_ms; }
+  bool is_delayed(std::int64_t now_ms) const {
+    return delayed_until_ms && now_ms < *delayed_until_ms;
+  }
   bool is_ready_for_fetch(std::int64_t now_ms) const {
     return state == FetchStateKind::fetching && !is_delayed(now_ms);
   }

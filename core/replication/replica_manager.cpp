@@ -13,7 +13,8 @@ bool contains(const std::vector<std::int32_t>& ids, std::int32_t id) {
 }
 
 // Fixed-rate scheduling: the next run after `now_ms`, keeping the original phase.
-std::int64_t next_run_after(std::int64_t scheduled_ms, std::int64_t now_ms, std::int64_t period_ms) {
+std::int64_t next_run_after(std::int64_t scheduled_ms, std::int64_t now_ms,
+                            std::int64_t period_ms) {
   while (scheduled_ms <= now_ms) scheduled_ms += period_ms;
   return scheduled_ms;
 }
@@ -36,10 +37,9 @@ ReplicaManager::ReplicaManager(std::int32_t broker_id, storage::LogManager& log_
 
 void ReplicaManager::apply_topic_config(Partition& partition) const {
   const auto it = topic_configs_.find(partition.topic_partition().topic);
-  const std::int32_t min_isr =
-      it != topic_configs_.end() && it->second.min_insync_replicas
-          ? *it->second.min_insync_replicas
-          : config_.min_insync_replicas;
+  const std::int32_t min_isr = it != topic_configs_.end() && it->second.min_insync_replicas
+                                   ? *it->second.min_insync_replicas
+                                   : config_.min_insync_replicas;
   partition.set_min_insync_replicas(min_isr);
 }
 
@@ -85,8 +85,7 @@ Partition& ReplicaManager::get_or_create_partition(const storage::TopicPartition
   if (Partition* existing = get_partition(tp)) return *existing;
   const auto config = topic_configs_.find(tp.topic);
   storage::Log& log = log_manager_->get_or_create_log(
-      tp, config != topic_configs_.end() ? config->second.log_config : default_log_config_,
-      now_ms);
+      tp, config != topic_configs_.end() ? config->second.log_config : default_log_config_, now_ms);
   const auto checkpoint = checkpointed_high_watermarks_.find(tp);
   const std::int64_t high_watermark =
       checkpoint != checkpointed_high_watermarks_.end() ? checkpoint->second : 0;
@@ -280,7 +279,8 @@ ProduceResult ReplicaManager::append_records(std::uint64_t request_id,
     return result;
   }
   for (ProducePartitionStatus& status : statuses) {
-    if (acks == 0 && status.response.error_code != protocol::Error::NONE) result.close_connection = true;
+    if (acks == 0 && status.response.error_code != protocol::Error::NONE)
+      result.close_connection = true;
     result.response.partitions.push_back(std::move(status.response));
   }
   if (acks == 0) result.send_response = false;
@@ -451,8 +451,7 @@ std::vector<FetcherSend> ReplicaManager::poll_fetchers(std::int64_t now_ms) {
 }
 
 void ReplicaManager::handle_fetcher_response(std::int32_t leader_id,
-                                             const FetcherResponse& response,
-                                             std::int64_t now_ms) {
+                                             const FetcherResponse& response, std::int64_t now_ms) {
   now_ms_ = now_ms;
   const auto it = fetchers_.find(leader_id);
   if (it == fetchers_.end() || !it->second->in_flight()) return;  // the fetcher went away
@@ -490,8 +489,7 @@ void ReplicaManager::tick(std::int64_t now_ms) {
         next_run_after(*next_high_watermark_checkpoint_ms_, now_ms,
                        config_.replica_high_watermark_checkpoint_interval_ms);
   }
-  if (config_.log_flush_offset_checkpoint_interval_ms > 0 &&
-      now_ms >= next_offset_checkpoint_ms_) {
+  if (config_.log_flush_offset_checkpoint_interval_ms > 0 && now_ms >= next_offset_checkpoint_ms_) {
     try {
       log_manager_->checkpoint_recovery_points();
       log_manager_->checkpoint_log_start_offsets();

@@ -203,7 +203,7 @@ class ReplicaManager {
 
   std::map<storage::TopicPartition, std::unique_ptr<Partition>> partitions_;
   std::map<std::int32_t, std::unique_ptr<ReplicaFetcher>> fetchers_;  // by leader broker id
-  std::map<storage::TopicPartition, std::int32_t> fetching_from_;       // partition -> leader
+  std::map<storage::TopicPartition, std::int32_t> fetching_from_;     // partition -> leader
 
   DelayedOperationPurgatory<DelayedProduce> produce_purgatory_;
   DelayedOperationPurgatory<DelayedFetch> fetch_purgatory_;

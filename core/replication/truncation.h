@@ -28,7 +28,7 @@ struct OffsetTruncationState {
 OffsetTruncationState offset_truncation_state(ProtocolVersion version,
                                               const storage::Log& follower_log,
                                               std::int64_t follower_high_watermark,
-                                              std::int64_t fetch_offset,
-                                              std::int32_t leader_epoch, std::int64_t end_offset);
+                                              std::int64_t fetch_offset, std::int32_t leader_epoch,
+                                              std::int64_t end_offset);
 
 }  // namespace ksim::replication

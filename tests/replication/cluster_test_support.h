@@ -139,8 +139,12 @@ struct TestCluster {
       if (!request) continue;
       protocol::AlterPartitionResponse response;
       for (const auto& item : request->partitions) {
-        response.partitions.push_back({item.topic_partition, protocol::Error::NONE, id,
-                                       item.leader_epoch, item.new_isr(), {},
+        response.partitions.push_back({item.topic_partition,
+                                       protocol::Error::NONE,
+                                       id,
+                                       item.leader_epoch,
+                                       item.new_isr(),
+                                       {},
                                        item.partition_epoch + 1});
         ++committed;
       }
@@ -151,7 +155,8 @@ struct TestCluster {
 
   // Forgets the fetches parked at a broker that went away (their answers never come).
   void drop_parked_fetches_of(std::int32_t leader_id) {
-    std::erase_if(parked_fetches, [&](const auto& entry) { return entry.first.first == leader_id; });
+    std::erase_if(parked_fetches,
+                  [&](const auto& entry) { return entry.first.first == leader_id; });
   }
 };
 

@@ -89,15 +89,16 @@ inline protocol::FetchResponse serve_fetch(Partition& leader, const protocol::Fe
   return response;
 }
 
-inline FetcherResponse serve(Partition& leader, const FetcherRequest& request, std::int64_t now_ms) {
+inline FetcherResponse serve(Partition& leader, const FetcherRequest& request,
+                             std::int64_t now_ms) {
   if (const auto* fetch = std::get_if<protocol::FetchRequest>(&request)) {
     return serve_fetch(leader, *fetch, now_ms);
   }
   if (const auto* epochs = std::get_if<protocol::OffsetForLeaderEpochRequest>(&request)) {
     protocol::OffsetForLeaderEpochResponse response;
     for (const auto& asked : epochs->partitions) {
-      response.partitions.push_back(
-          leader.last_offset_for_leader_epoch(asked.current_leader_epoch, asked.leader_epoch, true));
+      response.partitions.push_back(leader.last_offset_for_leader_epoch(asked.current_leader_epoch,
+                                                                        asked.leader_epoch, true));
     }
     return response;
   }
@@ -193,7 +194,8 @@ inline std::string round_trip(TestBroker& follower, TestBroker& leader, std::int
 }
 
 // Round trips until the follower sends a fetch that brings nothing new (at most `limit`).
-inline int replicate(TestBroker& follower, TestBroker& leader, std::int64_t now_ms, int limit = 10) {
+inline int replicate(TestBroker& follower, TestBroker& leader, std::int64_t now_ms,
+                     int limit = 10) {
   int rounds = 0;
   while (rounds < limit) {
     const std::int64_t before = follower.leo();

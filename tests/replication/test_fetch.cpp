@@ -108,9 +108,10 @@ TEST_CASE("a consumer reads only below the HW", "[fetch]") {
   CHECK(beyond.response.partitions[0].high_watermark == -1);
 }
 
-TEST_CASE("fetch errors: not the leader, unknown partition, stale or future epoch, unknown "
-          "replica",
-          "[fetch]") {
+TEST_CASE(
+    "fetch errors: not the leader, unknown partition, stale or future epoch, unknown "
+    "replica",
+    "[fetch]") {
   TestCluster cluster({1, 2}, config_for(ProtocolVersion::v3_7));
   cluster.leader_and_isr(partition_state(1, 3, {1, 2}, {1, 2}), 0);
   CHECK(cluster.rm(2).fetch_messages(1, consumer_fetch(0), 10).response.partitions[0].error_code ==
@@ -119,10 +120,14 @@ TEST_CASE("fetch errors: not the leader, unknown partition, stale or future epoc
   other.partitions[0].topic_partition = {"other", 0};
   CHECK(cluster.rm(1).fetch_messages(2, other, 10).response.partitions[0].error_code ==
         Error::UNKNOWN_TOPIC_OR_PARTITION);
-  CHECK(cluster.rm(1).fetch_messages(3, consumer_fetch(0, 500, 2), 10).response.partitions[0].error_code ==
-        Error::FENCED_LEADER_EPOCH);
-  CHECK(cluster.rm(1).fetch_messages(4, consumer_fetch(0, 500, 4), 10).response.partitions[0].error_code ==
-        Error::UNKNOWN_LEADER_EPOCH);
+  CHECK(cluster.rm(1)
+            .fetch_messages(3, consumer_fetch(0, 500, 2), 10)
+            .response.partitions[0]
+            .error_code == Error::FENCED_LEADER_EPOCH);
+  CHECK(cluster.rm(1)
+            .fetch_messages(4, consumer_fetch(0, 500, 4), 10)
+            .response.partitions[0]
+            .error_code == Error::UNKNOWN_LEADER_EPOCH);
   // Errors answer at once: nothing waits.
   CHECK(cluster.rm(1).waiting_fetches() == 0);
 
@@ -147,8 +152,8 @@ TEST_CASE("a waiting fetch is answered when its partition's leadership moves", "
 
 TEST_CASE("OffsetsForLeaderEpoch is answered by each version's rule", "[fetch][epochs]") {
   // The leader's epochs: 1 from 0, 3 from 5; LEO 8; it leads epoch 3.
-  for (const ProtocolVersion version : {ProtocolVersion::v0_11, ProtocolVersion::v2_0,
-                                        ProtocolVersion::v3_7}) {
+  for (const ProtocolVersion version :
+       {ProtocolVersion::v0_11, ProtocolVersion::v2_0, ProtocolVersion::v3_7}) {
     INFO(protocol_version_name(version));
     TestBroker leader(1, config_for(version));
     leader.become_leader(partition_state(1, 1, {1}, {1}), 0);

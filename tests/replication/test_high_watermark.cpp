@@ -11,7 +11,8 @@ namespace {
 
 struct ThreeReplicas {
   TestBroker b1, b2, b3;
-  explicit ThreeReplicas(const ReplicationConfig& config) : b1(1, config), b2(2, config), b3(3, config) {
+  explicit ThreeReplicas(const ReplicationConfig& config)
+      : b1(1, config), b2(2, config), b3(3, config) {
     const auto state = partition_state(1, 0, {1, 2, 3}, {1, 2, 3});
     b1.become_leader(state, 0);
     b2.become_follower(state, 0);
@@ -135,10 +136,10 @@ TEST_CASE("a caught-up follower outside the ISR holds the HW back until it fetch
   CHECK(b1.partition->isr_state().proposed_isr == std::vector<std::int32_t>{1, 2});
 
   b1.produce({"b"}, 1, 20);
-  CHECK(b1.hw() == 1);  // broker 2 is in the maximal ISR
+  CHECK(b1.hw() == 1);     // broker 2 is in the maximal ISR
   round_trip(b2, b1, 30);  // gets "b"
   round_trip(b2, b1, 31);  // reports LEO 2
-  CHECK(b1.hw() == 1);  // broker 3 is caught up (within 30 s) and eligible: the HW waits
+  CHECK(b1.hw() == 1);     // broker 3 is caught up (within 30 s) and eligible: the HW waits
   round_trip(b3, b1, 40);
   round_trip(b3, b1, 41);
   CHECK(b1.hw() == 2);
@@ -161,7 +162,8 @@ TEST_CASE("a follower that has not caught up for replica.lag.time.max.ms does no
   b1.partition->set_isr_eligibility([](std::int32_t) { return true; });
   round_trip(b2, b1, 0);  // at the leader's LEO 0 at t=0: caught up, joins (in flight)
   REQUIRE(b1.partition->take_alter_partition_request());
-  b1.partition->handle_alter_partition_response({tp0, ksim::protocol::Error::INELIGIBLE_REPLICA, -1, -1, {}, {}, -1}, 0);
+  b1.partition->handle_alter_partition_response(
+      {tp0, ksim::protocol::Error::INELIGIBLE_REPLICA, -1, -1, {}, {}, -1}, 0);
   REQUIRE(b1.partition->isr() == std::vector<std::int32_t>{1});
   b1.produce({"a"}, 1, 30000);
   CHECK(b1.hw() == 0);  // broker 2 caught up at t=0, 30000 ms ago: still counts

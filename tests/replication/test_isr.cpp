@@ -17,12 +17,13 @@ AlterPartitionResponsePartition committed(std::int32_t leader, std::int32_t lead
   return {tp0, Error::NONE, leader, leader_epoch, std::move(isr), {}, partition_epoch};
 }
 
-AlterPartitionResponsePartition refused(Error error) { return {tp0, error, -1, -1, {}, {}, -1}; }
+AlterPartitionResponsePartition refused(Error error) {
+  return {tp0, error, -1, -1, {}, {}, -1};
+}
 
 }  // namespace
 
-TEST_CASE("a follower that has not caught up for replica.lag.time.max.ms leaves the ISR",
-          "[isr]") {
+TEST_CASE("a follower that has not caught up for replica.lag.time.max.ms leaves the ISR", "[isr]") {
   TestBroker b1(1, config_for(ProtocolVersion::v3_7));
   TestBroker b2(2, config_for(ProtocolVersion::v3_7));
   const auto state = partition_state(1, 0, {1, 2, 3}, {1, 2, 3});
@@ -54,7 +55,8 @@ TEST_CASE("a follower that has not caught up for replica.lag.time.max.ms leaves 
   round_trip(b2, b1, 30004);  // reports LEO 1
   CHECK(b1.hw() == 0);
 
-  const auto outcome = b1.partition->handle_alter_partition_response(committed(1, 0, {1, 2}, 1), 30005);
+  const auto outcome =
+      b1.partition->handle_alter_partition_response(committed(1, 0, {1, 2}, 1), 30005);
   CHECK(outcome == AlterPartitionOutcome::committed);
   CHECK(b1.partition->isr() == std::vector<std::int32_t>{1, 2});
   CHECK(b1.partition->partition_epoch() == 1);

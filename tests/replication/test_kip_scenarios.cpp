@@ -44,7 +44,8 @@ TEST_CASE("KIP-101 scenario 1: high watermark truncation followed by immediate l
     REQUIRE(fetch);
     serve(*b.partition, *fetch, 60);
     CHECK(b.hw() == 2);
-    CHECK(b.partition->check_enough_replicas_reach_offset(2) == ReplicationCheck{true, Error::NONE});
+    CHECK(b.partition->check_enough_replicas_reach_offset(2) ==
+          ReplicationCheck{true, Error::NONE});
 
     // ...but A restarts before the answer arrives, with HW 1 in its checkpoint.
     a.crash(false);
@@ -206,7 +207,8 @@ TEST_CASE("3.7 fences the old leader's epoch and truncates on fetch by the diver
   stale.current_leader_epoch = 1;
   stale.fetch_offset = 1;
   const FetchParams from_broker_1{1, 0, 1, 1 << 20, {}};
-  const LogReadResult fenced = b.partition->fetch_records(from_broker_1, stale, 60, 1 << 20, true, true);
+  const LogReadResult fenced =
+      b.partition->fetch_records(from_broker_1, stale, 60, 1 << 20, true, true);
   CHECK(fenced.error == Error::FENCED_LEADER_EPOCH);
   CHECK(fenced.high_watermark == -1);
   CHECK(fenced.records.empty());

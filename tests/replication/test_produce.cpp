@@ -24,7 +24,8 @@ TEST_CASE("acks=all is answered exactly when the HW passes its last offset", "[p
   CHECK(cluster.send_fetches(0) == 2);  // both followers wait in the leader's purgatory
   CHECK(cluster.rm(1).waiting_fetches() == 2);
 
-  const ProduceResult produced = cluster.rm(1).append_records(7, produce_request(-1, {"m1", "m2"}), 100);
+  const ProduceResult produced =
+      cluster.rm(1).append_records(7, produce_request(-1, {"m1", "m2"}), 100);
   CHECK(produced.parked);
   CHECK(produced.deadline_ms == 30100);
   CHECK(cluster.rm(1).produce_deadline_ms(7) == 30100);
@@ -106,9 +107,10 @@ TEST_CASE("acks=all below min.insync.replicas is NOT_ENOUGH_REPLICAS and writes 
   CHECK(cluster.broker(1).partition().log_end_offset() == 1);
 }
 
-TEST_CASE("when the ISR shrinks below min ISR after the append: 2.0 answers "
-          "NOT_ENOUGH_REPLICAS_AFTER_APPEND, 3.7 freezes the HW and times out",
-          "[produce]") {
+TEST_CASE(
+    "when the ISR shrinks below min ISR after the append: 2.0 answers "
+    "NOT_ENOUGH_REPLICAS_AFTER_APPEND, 3.7 freezes the HW and times out",
+    "[produce]") {
   for (const ProtocolVersion version : {ProtocolVersion::v2_0, ProtocolVersion::v3_7}) {
     INFO(protocol_version_name(version));
     TestCluster cluster = three_brokers(version, 2);
@@ -159,9 +161,10 @@ TEST_CASE("REQUEST_TIMED_OUT is indeterminate: the write may still commit", "[pr
   CHECK(cluster.broker(1).partition().high_watermark() == 1);
 }
 
-TEST_CASE("NOT_LEADER_OR_FOLLOWER: produce to a follower, and waiting produces when leadership "
-          "moves",
-          "[produce]") {
+TEST_CASE(
+    "NOT_LEADER_OR_FOLLOWER: produce to a follower, and waiting produces when leadership "
+    "moves",
+    "[produce]") {
   TestCluster cluster = three_brokers(ProtocolVersion::v3_7, 2);
   const ProduceResult to_follower = cluster.rm(2).append_records(1, produce_request(1, {"a"}), 10);
   CHECK(to_follower.response.partitions[0].error_code == Error::NOT_LEADER_OR_FOLLOWER);

@@ -31,7 +31,8 @@ ksim::storage::Bytes leader_batch(std::int64_t base_offset, std::int32_t epoch,
 }
 
 // Writes single-record batches (value, epoch) from offset 0, as a follower would copy them.
-void write_log(TestBroker& broker, const std::vector<std::pair<std::string, std::int32_t>>& records) {
+void write_log(TestBroker& broker,
+               const std::vector<std::pair<std::string, std::int32_t>>& records) {
   std::int64_t offset = 0;
   for (const auto& [value, epoch] : records) {
     broker.log->append_as_follower(leader_batch(offset++, epoch, {value}), 0);
@@ -108,7 +109,9 @@ TEST_CASE("KIP-279: a follower asks again after the leader answers an epoch it n
     CHECK(follower.fetcher->fetch_state(tp0)->state == FetchStateKind::truncating);
     request = follower.fetcher->poll(20);
     REQUIRE(request);
-    CHECK(std::get<ksim::protocol::OffsetForLeaderEpochRequest>(*request).partitions[0].leader_epoch == 0);
+    CHECK(std::get<ksim::protocol::OffsetForLeaderEpochRequest>(*request)
+              .partitions[0]
+              .leader_epoch == 0);
     follower.fetcher->handle_response(serve(*leader.partition, *request, 20), 20);
     // (0, 2): epoch 0 ends at 2 on the leader.
     CHECK(follower.values() == Values{"a", "b"});
@@ -118,9 +121,10 @@ TEST_CASE("KIP-279: a follower asks again after the leader answers an epoch it n
   }
 }
 
-TEST_CASE("after an unclean election, 0.10 finds the leader's end with ListOffsets; 3.7 with "
-          "the diverging epoch",
-          "[truncation]") {
+TEST_CASE(
+    "after an unclean election, 0.10 finds the leader's end with ListOffsets; 3.7 with "
+    "the diverging epoch",
+    "[truncation]") {
   for (const ProtocolVersion version : {ProtocolVersion::v0_10, ProtocolVersion::v3_7}) {
     INFO(protocol_version_name(version));
     TestBroker old_leader(1, config_for(version));
@@ -172,7 +176,7 @@ TEST_CASE("a follower behind the leader's log start starts over at it", "[trunca
   leader.log->maybe_increment_log_start_offset(3);  // DeleteRecords / retention
   follower.become_follower(state, 10);
 
-  CHECK(round_trip(follower, leader, 20) == "Fetch");  // from 0: out of range
+  CHECK(round_trip(follower, leader, 20) == "Fetch");        // from 0: out of range
   CHECK(round_trip(follower, leader, 30) == "ListOffsets");  // latest: 4 >= 0
   CHECK(follower.fetcher->fetch_state(tp0)->state == FetchStateKind::fetching_leader_start_offset);
   CHECK(round_trip(follower, leader, 40) == "ListOffsets");  // earliest: 3 > 0
