@@ -16,7 +16,7 @@ bool contains(const std::vector<std::int32_t>& ids, std::int32_t id) {
 
 }  // namespace
 
-std::vector<std::int32_t> IsrState::maximal_isr() const {
+const std::vector<std::int32_t>& IsrState::maximal_isr() const {
   if (pending == Pending::expand) return proposed_isr;  // the committed ISR plus the new member
   return isr;  // committed, or a shrink not yet committed: the old, larger ISR
 }
@@ -158,7 +158,7 @@ bool Partition::maybe_increment_leader_hw(std::int64_t now_ms) {
     return false;
   }
   const std::int64_t leader_end_offset = log_->log_end_offset();
-  const std::vector<std::int32_t> maximal_isr = isr_state_.maximal_isr();
+  const std::vector<std::int32_t>& maximal_isr = isr_state_.maximal_isr();
   std::int64_t new_high_watermark = leader_end_offset;
   for (const auto& [id, replica] : remote_replicas_) {
     const ReplicaState& follower = replica.state();

@@ -46,7 +46,7 @@ struct IsrState {
   bool is_inflight() const { return pending != Pending::none; }
   // The ISR the HW waits for: a pending expansion counts the joining replica already; a pending
   // shrink still counts the replicas it removes (the controller may refuse it).
-  std::vector<std::int32_t> maximal_isr() const;
+  const std::vector<std::int32_t>& maximal_isr() const;
   friend bool operator==(const IsrState&, const IsrState&) = default;
 };
 

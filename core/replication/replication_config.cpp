@@ -16,6 +16,13 @@ void require_at_least(std::int64_t value, std::int64_t minimum, const char* name
 
 }  // namespace
 
+ReplicationConfig ReplicationConfig::defaults_for(ProtocolVersion version) {
+  ReplicationConfig config;
+  config.protocol_version = version;
+  if (version != ProtocolVersion::v3_7) config.replica_lag_time_max_ms = 10000;
+  return config;
+}
+
 void ReplicationConfig::validate() const {
   require_at_least(replica_lag_time_max_ms, 1, "replica.lag.time.max.ms");
   require_at_least(replica_fetch_wait_max_ms, 0, "replica.fetch.wait.max.ms");

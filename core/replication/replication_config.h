@@ -24,6 +24,10 @@ struct ReplicationConfig {
 
   std::int64_t isr_expiration_interval_ms() const { return replica_lag_time_max_ms / 2; }
 
+  // Kafka's defaults in the release a protocol version stands for: replica.lag.time.max.ms was
+  // 10000 before 2.5 (KIP-537), 30000 since.
+  static ReplicationConfig defaults_for(ProtocolVersion version);
+
   // Throws std::invalid_argument in Kafka's words, e.g.
   // "Invalid value 0 for configuration min.insync.replicas: Value must be at least 1".
   void validate() const;

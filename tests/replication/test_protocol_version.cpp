@@ -37,6 +37,10 @@ TEST_CASE("replication settings default to Kafka's and are validated in its word
   CHECK(config.replica_fetch_min_bytes == 1);
   CHECK(config.replica_high_watermark_checkpoint_interval_ms == 5000);
   CHECK(config.isr_expiration_interval_ms() == 15000);
+  CHECK(ReplicationConfig::defaults_for(ProtocolVersion::v2_0).replica_lag_time_max_ms == 10000);
+  CHECK(ReplicationConfig::defaults_for(ProtocolVersion::v3_7).replica_lag_time_max_ms == 30000);
+  CHECK(ReplicationConfig::defaults_for(ProtocolVersion::v0_11).protocol_version ==
+        ProtocolVersion::v0_11);
   CHECK_NOTHROW(config.validate());
   config.min_insync_replicas = 0;
   CHECK_THROWS_WITH(config.validate(),
