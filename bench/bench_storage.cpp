@@ -74,7 +74,10 @@ double append_to_log(FileSystem& fs, const std::string& dir, Bytes batch, std::s
   LogConfig config;
   Log log(fs, dir, config, {});
   const auto start = Clock::now();
-  for (std::size_t i = 0; i < batches; ++i) log.append_as_leader(batch, 0, 0);
+  for (std::size_t i = 0; i < batches; ++i) {
+    set_base_offset(batch, 0);  // as a producer sends it; the leader assigns the offsets
+    log.append_as_leader(batch, 0, 0);
+  }
   log.flush();
   const double took = seconds_since(start);
   log.delete_directory();
@@ -168,7 +171,10 @@ int main(int argc, char** argv) {
     // Read/scan: a consumer reading the whole log in 1 MiB fetches, and a full decode.
     Log log(memory, "scan-0", LogConfig{}, {});
     Bytes copy = batch;
-    for (std::size_t i = 0; i < w.batches; ++i) log.append_as_leader(copy, 0, 0);
+    for (std::size_t i = 0; i < w.batches; ++i) {
+      set_base_offset(copy, 0);
+      log.append_as_leader(copy, 0, 0);
+    }
     const double scan = best_of(repeats, [&] {
       const auto start = Clock::now();
       std::int64_t offset = 0;

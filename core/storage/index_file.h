@@ -39,6 +39,12 @@ class IndexFile {
     entries_.erase(first_removed, entries_.end());
     file_->truncate(entries_.size() * EntrySize);
   }
+  // Keeps only the first `count` entries (undoing appends that a failed write made).
+  void truncate_to_entries(std::size_t count) {
+    if (count >= entries_.size()) return;
+    entries_.resize(count);
+    file_->truncate(count * EntrySize);
+  }
   // Removes every entry (before a rebuild from the log).
   void reset() {
     entries_.clear();

@@ -12,9 +12,9 @@ namespace {
 
 bool ends_with(std::string_view name, std::string_view suffix) { return name.ends_with(suffix); }
 
-// Splits a buffer into its batches' headers; throws RecordValidationError.
-std::vector<BatchHeader> parse_batches(ByteView batches, const std::string& partition,
-                                       std::int32_t max_message_bytes) {
+// Splits a buffer into its batches' headers, checking what both a leader and a follower check
+// (Kafka's analyzeAndValidateRecords): framing, size and CRC. Throws RecordValidationError.
+std::vector<BatchHeader> parse_batches(ByteView batches, const std::string& partition) {
   std::vector<BatchHeader> headers;
   std::size_t at = 0;
   while (at < batches.size()) {
@@ -35,25 +35,11 @@ std::vector<BatchHeader> parse_batches(ByteView batches, const std::string& part
                       "remain",
                       at, partition, header.size_in_bytes(), rest.size()));
     }
-    if (header.size_in_bytes() > static_cast<std::size_t>(max_message_bytes)) {
-      throw RecordValidationError(
-          "MESSAGE_TOO_LARGE",
-          fmt::format("The record batch size in the append to {} is {} bytes which exceeds the "
-                      "maximum configured value of {}.",
-                      partition, header.size_in_bytes(), max_message_bytes));
-    }
-    const ByteView batch = rest.first(header.size_in_bytes());
-    if (!crc_is_valid(batch)) {
+    if (!crc_is_valid(rest.first(header.size_in_bytes()))) {
       throw RecordValidationError(
           "CORRUPT_MESSAGE",
           fmt::format("Record batch in the append to {} is corrupt (stored crc = {})", partition,
                       header.crc));
-    }
-    if (header.records_count != header.last_offset_delta + 1 || header.records_count <= 0) {
-      throw RecordValidationError(
-          "CORRUPT_MESSAGE",
-          fmt::format("Record batch in the append to {} has {} records but lastOffsetDelta {}",
-                      partition, header.records_count, header.last_offset_delta));
     }
     headers.push_back(header);
     at += header.size_in_bytes();
@@ -65,12 +51,73 @@ std::vector<BatchHeader> parse_batches(ByteView batches, const std::string& part
   return headers;
 }
 
+// What a leader checks on top, for batches from producers (Kafka's LogValidator): size against
+// max.message.bytes, a client's batch shape, and every record's structure.
+void validate_from_client(ByteView batches, const std::vector<BatchHeader>& headers,
+                          const std::string& partition, const LogConfig& config) {
+  const auto invalid = [](std::string message) {
+    throw RecordValidationError("INVALID_RECORD", std::move(message));
+  };
+  std::size_t at = 0;
+  for (const BatchHeader& header : headers) {
+    const ByteView batch = batches.subspan(at, header.size_in_bytes());
+    at += header.size_in_bytes();
+    if (header.size_in_bytes() > static_cast<std::size_t>(config.max_message_bytes)) {
+      throw RecordValidationError(
+          "MESSAGE_TOO_LARGE",
+          fmt::format("The record batch size in the append to {} is {} bytes which exceeds the "
+                      "maximum configured value of {}.",
+                      partition, header.size_in_bytes(), config.max_message_bytes));
+    }
+    if (header.base_offset != 0) {
+      invalid(fmt::format("The baseOffset of the record batch in the append to {} should be 0, "
+                          "but it is {}",
+                          partition, header.base_offset));
+    }
+    if (header.is_control()) {
+      invalid(fmt::format("Clients are not allowed to write control records (append to {})",
+                          partition));
+    }
+    if (header.producer_id >= 0 && header.base_sequence < 0) {
+      invalid(fmt::format("Invalid sequence number {} in record batch with producerId {} (append "
+                          "to {})",
+                          header.base_sequence, header.producer_id, partition));
+    }
+    if (header.records_count <= 0 || header.records_count != header.last_offset_delta + 1) {
+      invalid(fmt::format("Record batch in the append to {} has {} records but lastOffsetDelta "
+                          "{}",
+                          partition, header.records_count, header.last_offset_delta));
+    }
+    BatchValidation validation;
+    try {
+      validation = validate_batch(batch);
+    } catch (const CorruptDataError& e) {
+      throw RecordValidationError(
+          "CORRUPT_MESSAGE",
+          fmt::format("Record batch in the append to {} is corrupt: {}", partition, e.what()));
+    }
+    if (config.compacts() && validation.has_record_without_key) {
+      invalid(fmt::format("Compacted topic cannot accept message without key in topic partition "
+                          "{}.",
+                          partition));
+    }
+  }
+  if (batches.size() > static_cast<std::size_t>(config.segment_bytes)) {
+    throw RecordValidationError(
+        "RECORD_LIST_TOO_LARGE",
+        fmt::format("Message batch size is {} bytes in append to partition {} which exceeds the "
+                    "maximum configured segment size of {}.",
+                    batches.size(), partition, config.segment_bytes));
+  }
+}
+
 std::string partition_name(const std::string& directory) {
   const auto slash = directory.find_last_of('/');
   return slash == std::string::npos ? directory : directory.substr(slash + 1);
 }
 
 }  // namespace
+
 
 Log::Log(FileSystem& fs, std::string directory, const LogConfig& config,
          const LogLoadParams& params)
@@ -156,6 +203,9 @@ void Log::load(const LogLoadParams& params) {
   // Segments to revalidate: after an unclean shutdown, the one holding the recovery point and
   // every later one; always, any segment whose indexes could not be trusted. The first segment
   // cut short makes every later segment unreachable: they are deleted.
+  // (A segment recovered only for its indexes after a clean shutdown is cut alone, as Kafka's
+  // loadSegmentFiles does.) Recovered batches also restore the leader epochs they carry.
+  std::vector<std::int64_t> recovered;
   for (auto it = segments_.begin(); it != segments_.end(); ++it) {
     auto next = std::next(it);
     const bool beyond_recovery_point =
@@ -163,10 +213,11 @@ void Log::load(const LogLoadParams& params) {
         (next == segments_.end() || next->first > params.recovery_point);
     if (beyond_recovery_point || it->second->needs_recovery()) {
       SegmentRecovery recovery = it->second->recover();
+      recovered.push_back(it->first);
       load_report_.truncated_bytes += recovery.truncated_bytes;
       if (!recovery.problem.empty()) load_report_.problems.push_back(recovery.problem);
       load_report_.recovered_segments.push_back(recovery);
-      if (recovery.truncated_bytes > 0) {
+      if (recovery.truncated_bytes > 0 && beyond_recovery_point) {
         for (auto later = std::next(it); later != segments_.end();) {
           load_report_.truncated_bytes += later->second->size();
           load_report_.deleted_files.push_back(
@@ -177,6 +228,17 @@ void Log::load(const LogLoadParams& params) {
         break;
       }
     }
+  }
+
+  for (std::int64_t base : recovered) {
+    segments_.at(base)->for_each_batch([&](const BatchLocation& batch) {
+      const auto latest = epoch_cache_.latest_epoch();
+      if (batch.header.partition_leader_epoch >= 0 &&
+          (!latest || *latest < batch.header.partition_leader_epoch)) {
+        epoch_cache_.assign(batch.header.partition_leader_epoch, batch.header.base_offset);
+      }
+      return true;
+    });
   }
 
   if (segments_.empty()) {
@@ -208,16 +270,16 @@ void Log::load(const LogLoadParams& params) {
 }
 
 void Log::assign_epoch_start_offset(std::int32_t epoch, std::int64_t start_offset) {
-  epoch_cache_.assign(epoch, start_offset);
+  return change([&] {
+    epoch_cache_.assign(epoch, start_offset);
+  });
 }
 
-// Kafka's maybeAssignEpochStartOffset: a batch from a newer epoch than the cache knows starts
-// that epoch.
+// Kafka assigns every appended batch's epoch to the cache: a newer epoch starts there, and an
+// older one removes the entries that conflict with it (LeaderEpochFileCache.assign's rules).
 void Log::assign_epochs(const std::vector<BatchHeader>& headers) {
   for (const BatchHeader& header : headers) {
-    const auto latest = epoch_cache_.latest_epoch();
-    if (header.partition_leader_epoch >= 0 &&
-        (!latest || header.partition_leader_epoch > *latest)) {
+    if (header.partition_leader_epoch >= 0) {
       epoch_cache_.assign(header.partition_leader_epoch, header.base_offset);
     }
   }
@@ -228,74 +290,78 @@ void Log::assign_epochs(const std::vector<BatchHeader>& headers) {
 LogSegment& Log::active() { return *segments_.rbegin()->second; }
 
 LogSegment& Log::maybe_roll(std::int64_t incoming_bytes, std::int64_t incoming_max_timestamp,
-                            std::int64_t incoming_last_offset, std::int64_t now_ms, bool& rolled) {
+                            std::int64_t incoming_first_offset, std::int64_t incoming_last_offset,
+                            std::int64_t now_ms, bool& rolled) {
   LogSegment& segment = active();
-  if (!segment.empty() &&
-      segment.should_roll(incoming_bytes, incoming_max_timestamp, incoming_last_offset, now_ms)) {
-    roll(now_ms);
+  const bool too_far = incoming_last_offset - segment.base_offset() >
+                       std::numeric_limits<std::int32_t>::max();
+  if (segment.empty()) {
+    // An empty active segment is only replaced when the offsets would not fit relative to its
+    // base (a follower's first batch after a long compacted gap).
+    if (too_far) {
+      delete_segment(segment.base_offset());
+      create_active_segment(std::max(incoming_first_offset, log_end_offset_), now_ms);
+      rolled = true;
+    }
+  } else if (segment.should_roll(incoming_bytes, incoming_max_timestamp, incoming_last_offset,
+                                 now_ms)) {
+    roll_to(std::max(incoming_first_offset, log_end_offset_), now_ms);
     rolled = true;
   }
   return active();
 }
 
+void Log::create_active_segment(std::int64_t base_offset, std::int64_t now_ms) {
+  segments_.emplace(base_offset,
+                    LogSegment::create(fs_, directory_, base_offset, config_, now_ms));
+}
+
 LogAppendInfo Log::append_as_leader(MutableByteView batches, std::int32_t leader_epoch,
                                     std::int64_t now_ms) {
-  const std::string partition = partition_name(directory_);
-  std::vector<BatchHeader> headers = parse_batches(batches, partition, config_.max_message_bytes);
-  if (config_.compacts()) {
+  return change([&] {
+    const std::string partition = partition_name(directory_);
+    std::vector<BatchHeader> headers = parse_batches(batches, partition);
+    validate_from_client(batches, headers, partition, config_);
+    // Assign offsets and stamp the epoch in place; neither field is covered by the CRC.
+    std::int64_t next_offset = log_end_offset_;
     std::size_t at = 0;
-    for (const BatchHeader& header : headers) {
-      const DecodedBatch decoded = decode_batch(batches.subspan(at, header.size_in_bytes()));
-      for (const Record& record : decoded.records) {
-        if (!record.key) {
-          throw RecordValidationError(
-              "INVALID_RECORD",
-              fmt::format("Compacted topic cannot accept message without key in topic "
-                          "partition {}.",
-                          partition));
-        }
+    for (BatchHeader& header : headers) {
+      const MutableByteView batch = batches.subspan(at, header.size_in_bytes());
+      set_base_offset(batch, next_offset);
+      set_partition_leader_epoch(batch, leader_epoch);
+      if (config_.message_timestamp_type == TimestampType::log_append_time) {
+        set_log_append_time(batch, now_ms);
       }
+      header = read_batch_header(batch, batch.size());
+      next_offset = header.next_offset();
       at += header.size_in_bytes();
     }
-  }
-  // Assign offsets and stamp the epoch in place; neither field is covered by the CRC.
-  std::int64_t next_offset = log_end_offset_;
-  std::size_t at = 0;
-  for (BatchHeader& header : headers) {
-    const MutableByteView batch = batches.subspan(at, header.size_in_bytes());
-    set_base_offset(batch, next_offset);
-    set_partition_leader_epoch(batch, leader_epoch);
+    LogAppendInfo info = append_validated(batches, headers, now_ms);
     if (config_.message_timestamp_type == TimestampType::log_append_time) {
-      set_log_append_time(batch, now_ms);
+      info.log_append_time_ms = now_ms;
     }
-    header = read_batch_header(batch, batch.size());
-    next_offset = header.next_offset();
-    at += header.size_in_bytes();
-  }
-  LogAppendInfo info = append_validated(batches, headers, now_ms);
-  if (config_.message_timestamp_type == TimestampType::log_append_time) {
-    info.log_append_time_ms = now_ms;
-  }
-  return info;
+    return info;
+  });
 }
 
 LogAppendInfo Log::append_as_follower(ByteView batches, std::int64_t now_ms) {
-  const std::string partition = partition_name(directory_);
-  // A follower copies what its leader accepted: max.message.bytes does not apply again.
-  std::vector<BatchHeader> headers =
-      parse_batches(batches, partition, std::numeric_limits<std::int32_t>::max());
-  std::int64_t expected_at_least = log_end_offset_;
-  for (const BatchHeader& header : headers) {
-    if (header.base_offset < expected_at_least) {
-      throw RecordValidationError(
-          "CORRUPT_MESSAGE",
-          fmt::format("Unexpected offset in append to {}. First offset {} is less than the next "
-                      "offset {}. Log start offset = {}",
-                      partition, header.base_offset, expected_at_least, log_start_offset_));
+  return change([&] {
+    const std::string partition = partition_name(directory_);
+    // A follower copies what its leader accepted: max.message.bytes does not apply again.
+    std::vector<BatchHeader> headers = parse_batches(batches, partition);
+    std::int64_t expected_at_least = log_end_offset_;
+    for (const BatchHeader& header : headers) {
+      if (header.base_offset < expected_at_least) {
+        throw RecordValidationError(
+            "CORRUPT_MESSAGE",
+            fmt::format("Unexpected offset in append to {}. First offset {} is less than the next "
+                        "offset {}. Log start offset = {}",
+                        partition, header.base_offset, expected_at_least, log_start_offset_));
+      }
+      expected_at_least = header.next_offset();
     }
-    expected_at_least = header.next_offset();
-  }
-  return append_validated(batches, headers, now_ms);
+    return append_validated(batches, headers, now_ms);
+  });
 }
 
 LogAppendInfo Log::append_validated(ByteView batches, const std::vector<BatchHeader>& headers,
@@ -313,13 +379,9 @@ LogAppendInfo Log::append_validated(ByteView batches, const std::vector<BatchHea
     }
   }
   LogSegment& segment =
-      maybe_roll(static_cast<std::int64_t>(batches.size()), info.max_timestamp, info.last_offset,
-                 now_ms, info.rolled);
-  std::size_t at = 0;
-  for (const BatchHeader& header : headers) {
-    segment.append(header, batches.subspan(at, header.size_in_bytes()));
-    at += header.size_in_bytes();
-  }
+      maybe_roll(static_cast<std::int64_t>(batches.size()), info.max_timestamp, info.first_offset,
+                 info.last_offset, now_ms, info.rolled);
+  segment.append(info.last_offset, info.max_timestamp, info.offset_of_max_timestamp, batches);
   log_end_offset_ = info.last_offset + 1;
   assign_epochs(headers);
   return info;
@@ -423,68 +485,96 @@ std::vector<Record> decode_records(ByteView batches) {
 // --- truncation, roll, flush ---------------------------------------------------------------
 
 bool Log::truncate_to(std::int64_t target_offset) {
-  if (target_offset >= log_end_offset_) {
-    // Kafka truncates the epoch cache anyway: a replica that became leader recorded its epoch at
-    // the LEO, then lost leadership before appending; that entry must go.
+  return change([&] {
+    if (target_offset < 0) {
+      throw std::invalid_argument(fmt::format("Cannot truncate partition {} to a negative offset "
+                                              "({})",
+                                              partition_name(directory_), target_offset));
+    }
+    if (target_offset >= log_end_offset_) {
+      // Nothing to cut, but an epoch may have been started at the LEO with nothing appended.
+      epoch_cache_.truncate_from_end(log_end_offset_);
+      return false;
+    }
+    if (target_offset <= segments_.begin()->first) {
+      truncate_fully_and_start_at(target_offset, active().largest_timestamp());
+      return true;
+    }
+    while (segments_.rbegin()->first >= target_offset) {
+      delete_segment(segments_.rbegin()->first);
+    }
+    active().truncate_to(target_offset);
+    log_end_offset_ = active().read_next_offset();
+    recovery_point_ = std::min(recovery_point_, log_end_offset_);
+    log_start_offset_ = std::min(log_start_offset_, log_end_offset_);
     epoch_cache_.truncate_from_end(log_end_offset_);
-    return false;
-  }
-  if (target_offset <= segments_.begin()->first) {
-    truncate_fully_and_start_at(target_offset, active().largest_timestamp());
     return true;
-  }
-  while (segments_.rbegin()->first >= target_offset) {
-    delete_segment(segments_.rbegin()->first);
-  }
-  active().truncate_to(target_offset);
-  log_end_offset_ = active().read_next_offset();
-  recovery_point_ = std::min(recovery_point_, log_end_offset_);
-  log_start_offset_ = std::min(log_start_offset_, log_end_offset_);
-  epoch_cache_.truncate_from_end(log_end_offset_);
-  return true;
+  });
 }
 
 void Log::truncate_fully_and_start_at(std::int64_t new_offset, std::int64_t now_ms) {
-  while (!segments_.empty()) delete_segment(segments_.begin()->first);
-  segments_.emplace(new_offset, LogSegment::create(fs_, directory_, new_offset, config_, now_ms));
-  log_start_offset_ = new_offset;
-  log_end_offset_ = new_offset;
-  recovery_point_ = new_offset;
-  epoch_cache_.clear();
+  return change([&] {
+    while (!segments_.empty()) delete_segment(segments_.begin()->first);
+    segments_.emplace(new_offset, LogSegment::create(fs_, directory_, new_offset, config_, now_ms));
+    log_start_offset_ = new_offset;
+    log_end_offset_ = new_offset;
+    recovery_point_ = new_offset;
+    epoch_cache_.clear();
+  });
 }
 
-void Log::maybe_increment_log_start_offset(std::int64_t new_log_start_offset) {
-  if (new_log_start_offset <= log_start_offset_) return;
-  if (new_log_start_offset > log_end_offset_) {
-    throw OffsetOutOfRangeError(fmt::format(
-        "Cannot increment the log start offset to {} of partition {} since it is larger than "
-        "the high watermark {}",
-        new_log_start_offset, partition_name(directory_), log_end_offset_));
-  }
-  log_start_offset_ = new_log_start_offset;
-  epoch_cache_.truncate_from_start(log_start_offset_);
+void Log::maybe_increment_log_start_offset(std::int64_t new_log_start_offset,
+                                           std::optional<std::int64_t> high_watermark) {
+  return change([&] {
+    if (new_log_start_offset <= log_start_offset_) return;
+    const std::int64_t bound = high_watermark.value_or(log_end_offset_);
+    if (new_log_start_offset > bound) {
+      throw OffsetOutOfRangeError(fmt::format(
+          "Cannot increment the log start offset to {} of partition {} since it is larger than "
+          "the high watermark {}",
+          new_log_start_offset, partition_name(directory_), bound));
+    }
+    log_start_offset_ = new_log_start_offset;
+    recovery_point_ = std::max(recovery_point_, log_start_offset_);
+    epoch_cache_.truncate_from_start(log_start_offset_);
+  });
+}
+
+void Log::close() {
+  return change([&] {
+    active().on_become_inactive();
+    active().flush();  // the final time index entry, even when the log was already flushed
+    flush();
+  });
 }
 
 void Log::roll(std::int64_t now_ms) {
+  return change([&] { roll_to(log_end_offset_, now_ms); });
+}
+
+// Kafka's roll: the active segment (if not empty) gets its final time index entry, a new one
+// starts at `base_offset` (>= the LEO), and everything below it is flushed (moving the recovery
+// point there): also segments recovered at startup whose rebuilt indexes were never synced.
+void Log::roll_to(std::int64_t base_offset, std::int64_t now_ms) {
   LogSegment& old = active();
   if (old.empty()) return;
   old.on_become_inactive();
-  old.flush();  // Kafka flushes a rolled segment right away (asynchronously; here, in order)
-  segments_.emplace(log_end_offset_,
-                    LogSegment::create(fs_, directory_, log_end_offset_, config_, now_ms));
-  recovery_point_ = std::max(recovery_point_, log_end_offset_);
+  create_active_segment(base_offset, now_ms);
+  flush(base_offset);
 }
 
 void Log::flush(std::int64_t offset) {
-  offset = std::min(offset, log_end_offset_);
-  if (offset <= recovery_point_) return;
-  for (auto& [base, segment] : segments_) {
-    if (base >= offset) break;
-    auto next = segments_.upper_bound(base);
-    const std::int64_t segment_end = next == segments_.end() ? log_end_offset_ : next->first;
-    if (segment_end > recovery_point_) segment->flush();
-  }
-  recovery_point_ = offset;
+  return change([&] {
+    offset = std::min(offset, log_end_offset_);
+    if (offset <= recovery_point_) return;
+    for (auto& [base, segment] : segments_) {
+      if (base >= offset) break;
+      auto next = segments_.upper_bound(base);
+      const std::int64_t segment_end = next == segments_.end() ? log_end_offset_ : next->first;
+      if (segment_end > recovery_point_) segment->flush();
+    }
+    recovery_point_ = offset;
+  });
 }
 
 // --- retention -----------------------------------------------------------------------------
@@ -504,34 +594,47 @@ void Log::update_log_start_offset_after_deletion() {
 
 std::vector<SegmentDeletion> Log::delete_old_segments(std::int64_t now_ms,
                                                       std::int64_t high_watermark) {
-  std::vector<SegmentDeletion> deleted;
-  // Deletes the oldest segment while `breached` holds for it; never the active segment, never
-  // one with data at or above the high watermark.
-  const auto delete_while = [&](SegmentDeletionReason reason, auto breached) {
-    while (segments_.size() > 1) {
-      auto oldest = segments_.begin();
-      const std::int64_t upper_bound = std::next(oldest)->first;
-      if (upper_bound > high_watermark || !breached(*oldest->second, upper_bound)) break;
-      deleted.push_back({oldest->first, upper_bound, oldest->second->size(), reason});
-      delete_segment(oldest->first);
+  return change([&] {
+    std::vector<SegmentDeletion> deleted;
+    // Kafka's deletableSegments/deleteSegments: oldest first while `breached` holds, only
+    // segments entirely below the high watermark, never an empty last segment. When the active
+    // segment itself is due, the log rolls first, so the segment deleted is no longer active.
+    const auto delete_while = [&](SegmentDeletionReason reason, auto breached) {
+      while (!segments_.empty()) {
+        auto oldest = segments_.begin();
+        const auto next = std::next(oldest);
+        const bool last = next == segments_.end();
+        const std::int64_t upper_bound = last ? log_end_offset_ : next->first;
+        if (last && oldest->second->empty()) break;
+        if (upper_bound > high_watermark || !breached(*oldest->second, last, upper_bound)) break;
+        if (last) roll_to(log_end_offset_, now_ms);
+        deleted.push_back({oldest->first, upper_bound, oldest->second->size(), reason});
+        delete_segment(oldest->first);
+      }
+    };
+    delete_while(SegmentDeletionReason::log_start_offset,
+                 [&](const LogSegment&, bool last, std::int64_t upper_bound) {
+                   return !last && upper_bound <= log_start_offset_;
+                 });
+    if (config_.deletes() && config_.retention_bytes >= 0) {
+      auto excess = static_cast<std::int64_t>(size_in_bytes()) - config_.retention_bytes;
+      delete_while(SegmentDeletionReason::retention_size,
+                   [&](const LogSegment& s, bool, std::int64_t) {
+                     const auto size = static_cast<std::int64_t>(s.size());
+                     if (excess - size < 0) return false;
+                     excess -= size;
+                     return true;
+                   });
     }
-  };
-  if (config_.deletes() && config_.retention_ms >= 0) {
-    delete_while(SegmentDeletionReason::retention_time, [&](const LogSegment& s, std::int64_t) {
-      return now_ms - s.largest_timestamp() > config_.retention_ms;
-    });
-  }
-  if (config_.deletes() && config_.retention_bytes >= 0) {
-    delete_while(SegmentDeletionReason::retention_size, [&](const LogSegment& s, std::int64_t) {
-      return static_cast<std::int64_t>(size_in_bytes() - s.size()) >= config_.retention_bytes;
-    });
-  }
-  delete_while(SegmentDeletionReason::log_start_offset,
-               [&](const LogSegment&, std::int64_t upper_bound) {
-                 return upper_bound <= log_start_offset_;
-               });
-  if (!deleted.empty()) update_log_start_offset_after_deletion();
-  return deleted;
+    if (config_.deletes() && config_.retention_ms >= 0) {
+      delete_while(SegmentDeletionReason::retention_time,
+                   [&](const LogSegment& s, bool, std::int64_t) {
+                     return now_ms - s.largest_timestamp() > config_.retention_ms;
+                   });
+    }
+    if (!deleted.empty()) update_log_start_offset_after_deletion();
+    return deleted;
+  });
 }
 
 std::uint64_t Log::size_in_bytes() const {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/storage/errors.h"
 #include "core/storage/file_system.h"
 #include "core/storage/leader_epoch_cache.h"
 #include "core/storage/log_config.h"
@@ -125,23 +126,35 @@ class Log {
   bool truncate_to(std::int64_t target_offset);
   // Deletes everything and starts empty at new_offset (a follower behind the leader's start).
   void truncate_fully_and_start_at(std::int64_t new_offset, std::int64_t now_ms);
-  // Raises the log start offset (DeleteRecords, or a leader's start seen by a follower).
-  void maybe_increment_log_start_offset(std::int64_t new_log_start_offset);
+  // Raises the log start offset (DeleteRecords, or a leader's start seen by a follower); never
+  // beyond the high watermark (the LEO when not given).
+  void maybe_increment_log_start_offset(std::int64_t new_log_start_offset,
+                                        std::optional<std::int64_t> high_watermark = {});
 
-  // Starts a new active segment at the LEO (a no-op if the active segment is empty).
+  // Starts a new active segment at the LEO (a no-op if the active segment is empty), flushing
+  // everything below it.
   void roll(std::int64_t now_ms);
+  // A clean shutdown: the active segment's final time index entry, then everything flushed.
+  void close();
   // fsyncs every segment below `offset` and moves the recovery point there.
   void flush(std::int64_t offset);
   void flush() { flush(log_end_offset_); }
 
-  // Deletes whole segments, oldest first, never the active one, only below high_watermark:
-  // those older than retention.ms, those over retention.bytes, and those entirely below the
-  // log start offset. Does nothing to delete-policy segments on a compact-only topic.
+  // Deletes whole segments, oldest first, only those entirely below high_watermark, in Kafka's
+  // order: those below the log start offset, those over retention.bytes (while what remains is
+  // still at least retention.bytes), those whose newest record is older than retention.ms. An
+  // expired active segment is rolled first, so the active segment itself is never deleted. A
+  // compact-only topic only loses segments below its log start offset.
   std::vector<SegmentDeletion> delete_old_segments(std::int64_t now_ms,
                                                    std::int64_t high_watermark);
 
   // Deletes the directory and everything in it (topic deletion).
   void delete_directory();
+
+  // An I/O error in any change (append, roll, flush, truncation, retention) takes the log
+  // offline, as Kafka takes a failed log directory offline: every later change throws IoError
+  // until the log is opened again (at the broker's next start). Reads still show what is there.
+  bool is_offline() const { return offline_; }
 
  private:
   friend class LogCleaner;
@@ -150,13 +163,19 @@ class Log {
   void complete_swaps(const std::vector<std::string>& names);
   LogSegment& active();
   LogSegment& maybe_roll(std::int64_t incoming_bytes, std::int64_t incoming_max_timestamp,
-                         std::int64_t incoming_last_offset, std::int64_t now_ms, bool& rolled);
+                         std::int64_t incoming_first_offset, std::int64_t incoming_last_offset,
+                         std::int64_t now_ms, bool& rolled);
+  void roll_to(std::int64_t base_offset, std::int64_t now_ms);
+  void create_active_segment(std::int64_t base_offset, std::int64_t now_ms);
   LogAppendInfo append_validated(ByteView batches, const std::vector<BatchHeader>& headers,
                                  std::int64_t now_ms);
   const LogSegment* segment_for(std::int64_t offset) const;
   void delete_segment(std::int64_t base_offset);
   void update_log_start_offset_after_deletion();
   void assign_epochs(const std::vector<BatchHeader>& headers);
+  // Runs a change; an IoError from it takes the log offline. Throws if already offline.
+  template <typename Body>
+  auto change(Body&& body);
 
   FileSystem& fs_;
   std::string directory_;
@@ -167,7 +186,23 @@ class Log {
   std::int64_t recovery_point_ = 0;
   LeaderEpochCache epoch_cache_;
   LogLoadReport load_report_;
+  bool offline_ = false;
 };
+
+template <typename Body>
+auto Log::change(Body&& body) {
+  if (offline_) {
+    throw IoError(IoError::Kind::io_failure,
+                  "The log directory " + directory_ +
+                      " is offline after an I/O error; it comes back when the broker restarts");
+  }
+  try {
+    return body();
+  } catch (const IoError&) {
+    offline_ = true;
+    throw;
+  }
+}
 
 // Decodes every record of a buffer of concatenated batches (what read() returns).
 std::vector<Record> decode_records(ByteView batches);

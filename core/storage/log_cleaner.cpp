@@ -14,11 +14,11 @@ using OffsetMap = std::unordered_map<std::string, std::int64_t>;
 
 std::string key_of(const Record& record) { return to_string(*record.key); }
 
-// Rewrites one batch keeping `retained` records; returns the original bytes untouched when
-// every record stays (the common case for recent data).
-Bytes rewrite_batch(const DecodedBatch& batch, ByteView original, std::vector<Record> retained) {
-  if (retained.size() == batch.records.size()) return Bytes(original.begin(), original.end());
-  const BatchHeader& h = batch.header;
+// Rewrites one batch keeping `retained` records at their offsets and the batch's original last
+// offset (Kafka's overrideLastOffset, which producer state relies on). A batch that keeps a
+// tombstone gets a delete horizon (KIP-534) if it has none yet.
+Bytes rewrite_batch(const BatchHeader& h, const std::vector<Record>& retained,
+                    std::optional<std::int64_t> delete_horizon_ms) {
   BatchSpec spec;
   spec.base_offset = h.base_offset;
   spec.partition_leader_epoch = h.partition_leader_epoch;
@@ -29,12 +29,18 @@ Bytes rewrite_batch(const DecodedBatch& batch, ByteView original, std::vector<Re
   spec.producer_id = h.producer_id;
   spec.producer_epoch = h.producer_epoch;
   spec.base_sequence = h.base_sequence;
+  spec.last_offset_delta = h.last_offset_delta;
+  spec.delete_horizon_ms = delete_horizon_ms;
   return encode_batch(spec, retained);
 }
 
 }  // namespace
 
 CleanerStats LogCleaner::clean(Log& log, std::int64_t now_ms, std::int64_t high_watermark) {
+  return log.change([&] { return clean_log(log, now_ms, high_watermark); });
+}
+
+CleanerStats LogCleaner::clean_log(Log& log, std::int64_t now_ms, std::int64_t high_watermark) {
   CleanerStats stats;
   const LogConfig& config = log.config();
   stats.first_uncleanable_offset = std::min(high_watermark, log.active_segment().base_offset());
@@ -69,7 +75,6 @@ CleanerStats LogCleaner::clean(Log& log, std::int64_t now_ms, std::int64_t high_
 
   for (std::int64_t base : cleanable) {
     LogSegment& old = *log.segments_.at(base);
-    const bool tombstones_expire = now_ms - old.largest_timestamp() > config.delete_retention_ms;
     std::vector<Bytes> batches;
     old.for_each_batch([&](const BatchLocation& location) {
       const Bytes bytes = old.read_bytes(location.position, location.header.size_in_bytes());
@@ -78,19 +83,36 @@ CleanerStats LogCleaner::clean(Log& log, std::int64_t now_ms, std::int64_t high_
         batches.push_back(bytes);
         return true;
       }
+      // KIP-534: a batch's tombstones go once the cleaner runs past the horizon stamped on the
+      // batch when it was first cleaned.
+      const auto horizon = batch.header.delete_horizon_ms();
+      const bool tombstones_expired = horizon && now_ms >= *horizon;
       std::vector<Record> retained;
+      bool keeps_tombstone = false;
       for (const Record& record : batch.records) {
         ++stats.records_read;
         const bool newest = record.key && latest.at(key_of(record)) == record.offset;
         if (!newest) continue;
-        if (!record.value && tombstones_expire) {
-          ++stats.tombstones_removed;
-          continue;
+        if (!record.value) {
+          if (tombstones_expired) {
+            ++stats.tombstones_removed;
+            continue;
+          }
+          keeps_tombstone = true;
         }
         retained.push_back(record);
       }
       stats.records_retained += static_cast<std::int64_t>(retained.size());
-      if (!retained.empty()) batches.push_back(rewrite_batch(batch, bytes, std::move(retained)));
+      if (retained.empty()) return true;
+      const bool needs_horizon = keeps_tombstone && !horizon;
+      if (retained.size() == batch.records.size() && !needs_horizon) {
+        batches.push_back(bytes);  // unchanged: the original bytes
+      } else {
+        batches.push_back(rewrite_batch(
+            batch.header, retained,
+            keeps_tombstone ? horizon.value_or(now_ms + config.delete_retention_ms)
+                            : std::optional<std::int64_t>{}));
+      }
       return true;
     });
 
@@ -107,7 +129,10 @@ CleanerStats LogCleaner::clean(Log& log, std::int64_t now_ms, std::int64_t high_
     }
     auto cleaned = LogSegment::create(log.fs_, log.directory_, base, config, now_ms,
                                       kCleanedFileSuffix);
-    for (const Bytes& batch : batches) cleaned->append(read_batch_header(batch), batch);
+    for (const Bytes& batch : batches) {
+      const BatchHeader header = read_batch_header(batch);
+      cleaned->append(header.last_offset(), header.max_timestamp, header.last_offset(), batch);
+    }
     cleaned->on_become_inactive();
     cleaned->flush();
     cleaned->change_file_suffix(kCleanedFileSuffix, kSwapFileSuffix);

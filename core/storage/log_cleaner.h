@@ -3,10 +3,11 @@
 //
 // What is cleaned: whole segments, never the active one, only below the high watermark and
 // only segments last written at least min.compaction.lag.ms ago. A record survives when it is
-// the latest for its key among all cleanable segments. A tombstone (null value) survives until
-// its segment was last written more than delete.retention.ms before the cleaning (Kafka's rule
-// with the segment's largest timestamp standing in for the file's modification time), so a
-// consumer that reads within delete.retention.ms still sees the deletion.
+// the latest for its key among all cleanable segments, at its
+// offset, and a rewritten batch keeps its original last offset. Tombstones (null values) follow
+// KIP-534 (Kafka 2.8+): the first cleaning that keeps a tombstone stamps its batch with a delete
+// horizon of now + delete.retention.ms; a cleaning after that horizon drops it. So a consumer
+// that reads within delete.retention.ms of the first cleaning still sees the deletion.
 //
 // Crash safety: segment <base> is rewritten as `<base>.log.cleaned` (+ indexes), fsynced,
 // renamed to `<base>.log.swap`, the old files are deleted, and the swap takes their names. A
@@ -34,7 +35,11 @@ struct CleanerStats {
 class LogCleaner {
  public:
   // One cleaning pass. A log whose policy does not compact is left alone.
+  // An I/O error takes the log offline (see Log::is_offline).
   static CleanerStats clean(Log& log, std::int64_t now_ms, std::int64_t high_watermark);
+
+ private:
+  static CleanerStats clean_log(Log& log, std::int64_t now_ms, std::int64_t high_watermark);
 };
 
 }  // namespace ksim::storage

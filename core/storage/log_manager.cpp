@@ -12,6 +12,7 @@ LogManager::LogManager(FileSystem& fs, LogManagerConfig config, std::int64_t now
 
   const std::string marker = path_of(clean_shutdown_file);
   startup_.had_clean_shutdown = fs_.exists(marker);
+  if (startup_.had_clean_shutdown) fs_.remove(marker);
   const TopicPartitionOffsets recovery_points =
       read_offset_checkpoint(fs_, path_of(recovery_point_offset_checkpoint_file));
   const TopicPartitionOffsets log_start_offsets =
@@ -26,7 +27,7 @@ LogManager::LogManager(FileSystem& fs, LogManagerConfig config, std::int64_t now
       return it == offsets.end() ? std::int64_t{0} : it->second;
     };
     auto log = std::make_unique<Log>(
-        fs_, directory, config_.default_log_config,
+        fs_, directory, config_.config_for(partition.topic),
         LogLoadParams{.log_start_offset = find(log_start_offsets),
                       .recovery_point = find(recovery_points),
                       .had_clean_shutdown = startup_.had_clean_shutdown,
@@ -34,8 +35,6 @@ LogManager::LogManager(FileSystem& fs, LogManagerConfig config, std::int64_t now
     startup_.partitions.emplace(partition, log->load_report());
     logs_.emplace(partition, std::move(log));
   }
-  // From here on a crash is an unclean shutdown.
-  if (startup_.had_clean_shutdown) fs_.remove(marker);
 }
 
 LogManager::~LogManager() = default;
@@ -111,7 +110,7 @@ TopicPartitionOffsets LogManager::read_high_watermarks() {
 }
 
 void LogManager::shutdown() {
-  for (auto& [partition, log] : logs_) log->flush();
+  for (auto& [partition, log] : logs_) log->close();
   checkpoint_recovery_points();
   checkpoint_log_start_offsets();
   auto marker = fs_.open(path_of(clean_shutdown_file), OpenMode::create_truncate);

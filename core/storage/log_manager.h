@@ -3,10 +3,11 @@
 // partition's Log.
 //
 // Startup: refuse to start if meta.properties names another broker or cluster; note whether
-// `.kafka_cleanshutdown` is present (then remove it: a crash from now on is unclean); open every
-// `<topic>-<partition>/` directory with its checkpointed recovery point and log start offset,
-// recovering those that need it. Clean shutdown: flush every log, write both checkpoints, then
-// write the marker last.
+// `.kafka_cleanshutdown` is present and remove it before loading anything (a crash from now on,
+// even during the load, is unclean: KAFKA-10471); open every `<topic>-<partition>/` directory
+// with its topic's config, its checkpointed recovery point and log start offset, recovering those
+// that need it. Clean shutdown: close and flush every log, write both checkpoints, then write the
+// marker last.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +31,14 @@ struct LogManagerConfig {
   std::int32_t broker_id = 0;
   std::string cluster_id;
   LogConfig default_log_config;
+  // Per-topic overrides (Kafka keeps them in the metadata: /config/topics/<topic>); a partition
+  // of a topic not listed loads with default_log_config.
+  std::map<std::string, LogConfig> topic_configs;
+
+  const LogConfig& config_for(const std::string& topic) const {
+    auto it = topic_configs.find(topic);
+    return it == topic_configs.end() ? default_log_config : it->second;
+  }
 };
 
 // What startup found, for the transcript ("recovered 3 partitions after an unclean shutdown").

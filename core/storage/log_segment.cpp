@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cassert>
 #include <limits>
+#include <tuple>
 
 #include "core/storage/errors.h"
 
@@ -106,23 +107,44 @@ void LogSegment::load_timestamps_from_index() {
   }
 }
 
-void LogSegment::append(const BatchHeader& header, ByteView batch) {
-  assert(batch.size() == header.size_in_bytes());
-  assert(header.base_offset >= base_offset_);
-  assert(header.last_offset() - base_offset_ <= std::numeric_limits<std::int32_t>::max());
+void LogSegment::append(std::int64_t largest_offset, std::int64_t largest_timestamp,
+                        std::int64_t offset_of_largest_timestamp, ByteView batches) {
+  assert(!batches.empty());
+  assert(largest_offset - base_offset_ <= std::numeric_limits<std::int32_t>::max());
   const auto position = static_cast<std::uint32_t>(log_->size());
-  log_->append(batch);
-  if (!rolling_based_timestamp_ && position == 0) rolling_based_timestamp_ = header.max_timestamp;
-  if (header.max_timestamp > max_timestamp_so_far_) {
-    max_timestamp_so_far_ = header.max_timestamp;
-    offset_of_max_timestamp_so_far_ = header.last_offset();
+  log_->append(batches);  // a failure here wrote nothing
+  const std::size_t offset_entries = offset_index_.entries();
+  const std::size_t time_entries = time_index_.entries();
+  const auto before = std::tuple(rolling_based_timestamp_, max_timestamp_so_far_,
+                                 offset_of_max_timestamp_so_far_, bytes_since_last_index_entry_);
+  try {
+    if (!rolling_based_timestamp_ && position == 0) {
+      rolling_based_timestamp_ = read_batch_header(batches).max_timestamp;
+    }
+    if (largest_timestamp > max_timestamp_so_far_) {
+      max_timestamp_so_far_ = largest_timestamp;
+      offset_of_max_timestamp_so_far_ = offset_of_largest_timestamp;
+    }
+    if (bytes_since_last_index_entry_ > static_cast<std::uint64_t>(config_.index_interval_bytes)) {
+      if (!offset_index_.is_full()) offset_index_.append(largest_offset, position);
+      time_index_.maybe_append(max_timestamp_so_far_, offset_of_max_timestamp_so_far_);
+      bytes_since_last_index_entry_ = 0;
+    }
+    bytes_since_last_index_entry_ += batches.size();
+  } catch (const IoError&) {
+    // The batches are in the .log but an index write failed: take them back out, so the files
+    // never hold a batch the log end offset does not count. If even that fails, the caller takes
+    // the log offline and recovery sorts the files out at the next start.
+    std::tie(rolling_based_timestamp_, max_timestamp_so_far_, offset_of_max_timestamp_so_far_,
+             bytes_since_last_index_entry_) = before;
+    try {
+      offset_index_.truncate_to_entries(offset_entries);
+      time_index_.truncate_to_entries(time_entries);
+      log_->truncate(position);
+    } catch (const IoError&) {
+    }
+    throw;
   }
-  if (bytes_since_last_index_entry_ > static_cast<std::uint64_t>(config_.index_interval_bytes)) {
-    offset_index_.append(header.last_offset(), position);
-    time_index_.maybe_append(max_timestamp_so_far_, offset_of_max_timestamp_so_far_);
-    bytes_since_last_index_entry_ = 0;
-  }
-  bytes_since_last_index_entry_ += batch.size();
 }
 
 void LogSegment::for_each_batch(const std::function<bool(const BatchLocation&)>& visit,
@@ -237,7 +259,8 @@ SegmentRecovery LogSegment::recover() {
       max_timestamp_so_far_ = header.max_timestamp;
       offset_of_max_timestamp_so_far_ = header.last_offset();
     }
-    if (at - last_index_entry_position > static_cast<std::uint64_t>(config_.index_interval_bytes)) {
+    if (at - last_index_entry_position > static_cast<std::uint64_t>(config_.index_interval_bytes) &&
+        !offset_index_.is_full()) {
       offset_index_.append(header.last_offset(), static_cast<std::uint32_t>(at));
       time_index_.maybe_append(max_timestamp_so_far_, offset_of_max_timestamp_so_far_);
       last_index_entry_position = at;
@@ -249,6 +272,8 @@ SegmentRecovery LogSegment::recover() {
   result.truncated_bytes = end - at;
   if (result.truncated_bytes > 0) log_->truncate(at);
   bytes_since_last_index_entry_ = at - last_index_entry_position;
+  // A normally closed segment always ends with its largest timestamp in the time index.
+  on_become_inactive();
   return result;
 }
 
@@ -260,11 +285,30 @@ std::uint64_t LogSegment::truncate_to(std::int64_t offset) {
   time_index_.truncate_to(offset);
   log_->truncate(location->position);
   bytes_since_last_index_entry_ = 0;
+  load_largest_timestamp();
+  if (empty()) rolling_based_timestamp_.reset();
+  return removed;
+}
+
+void LogSegment::load_largest_timestamp() {
   max_timestamp_so_far_ = -1;
   offset_of_max_timestamp_so_far_ = -1;
   load_timestamps_from_index();
-  if (empty()) rolling_based_timestamp_.reset();
-  return removed;
+  std::uint32_t position = 0;
+  if (offset_of_max_timestamp_so_far_ >= 0) {
+    if (auto entry = offset_index_.lookup(offset_of_max_timestamp_so_far_)) {
+      position = entry->position;
+    }
+  }
+  for_each_batch(
+      [&](const BatchLocation& batch) {
+        if (batch.header.max_timestamp > max_timestamp_so_far_) {
+          max_timestamp_so_far_ = batch.header.max_timestamp;
+          offset_of_max_timestamp_so_far_ = batch.header.last_offset();
+        }
+        return true;
+      },
+      position);
 }
 
 void LogSegment::load_rolling_based_timestamp() {

@@ -63,8 +63,11 @@ class LogSegment {
   const OffsetIndex& offset_index() const { return offset_index_; }
   const TimeIndex& time_index() const { return time_index_; }
 
-  // Appends one batch whose header is final (offsets and epoch assigned, CRC valid).
-  void append(const BatchHeader& header, ByteView batch);
+  // Appends batches whose headers are final (offsets and epoch assigned, CRC valid), as one
+  // write. Like Kafka 3.x, one call adds at most one index entry: (largest offset, position of
+  // the first batch), when more than index.interval.bytes were written since the last entry.
+  void append(std::int64_t largest_offset, std::int64_t largest_timestamp,
+              std::int64_t offset_of_largest_timestamp, ByteView batches);
 
   // The first batch at or after `starting_position` whose last offset >= offset.
   std::optional<BatchLocation> translate_offset(std::int64_t offset,
@@ -92,7 +95,8 @@ class LogSegment {
   // far from the base to be stored relative to it.
   bool should_roll(std::int64_t incoming_bytes, std::int64_t incoming_max_timestamp,
                    std::int64_t incoming_last_offset, std::int64_t now_ms) const;
-  // Called when the segment stops being the active one: the final time index entry.
+  // Called when the segment stops being the active one, and on a clean shutdown: the final time
+  // index entry (the segment's largest timestamp), even in a full index.
   void on_become_inactive();
 
   // The largest record timestamp in the segment, or the creation time when it has none
@@ -110,6 +114,9 @@ class LogSegment {
              const LogConfig& config, std::int64_t now_ms, std::string_view file_suffix,
              OpenMode mode);
   void load_timestamps_from_index();
+  // The time index's last entry, then a scan of the batches after it (Kafka's
+  // loadLargestTimestamp).
+  void load_largest_timestamp();
   void load_rolling_based_timestamp();
 
   FileSystem& fs_;

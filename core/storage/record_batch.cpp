@@ -43,6 +43,7 @@ constexpr std::int16_t kCompressionMask = 0x07;
 constexpr std::int16_t kTimestampTypeBit = 0x08;
 constexpr std::int16_t kTransactionalBit = 0x10;
 constexpr std::int16_t kControlBit = 0x20;
+constexpr std::int16_t kDeleteHorizonBit = 0x40;
 
 // The smallest record: length, attributes, timestampDelta, offsetDelta, keyLength, valueLength,
 // headers count, one byte each.
@@ -137,6 +138,7 @@ std::int16_t batch_attributes(const BatchSpec& spec) {
   if (spec.timestamp_type == TimestampType::log_append_time) attributes |= kTimestampTypeBit;
   if (spec.transactional) attributes |= kTransactionalBit;
   if (spec.control) attributes |= kControlBit;
+  if (spec.delete_horizon_ms) attributes |= kDeleteHorizonBit;
   return attributes;
 }
 
@@ -179,11 +181,15 @@ std::optional<Bytes> read_nullable_bytes(ByteView data, std::size_t& pos) {
 // Decodes the records of a batch from `data`, starting at data[start] and ending exactly at
 // data.size(). Positions in messages are positions in `data` (the batch itself when uncompressed,
 // the decompressed records otherwise, which `where` says).
+// With kBuild false nothing is allocated: the records are only checked (validate_batch), and
+// `summary` says what a leader needs to know about them.
+template <bool kBuild>
 std::vector<Record> decode_records(const BatchHeader& header, ByteView data, std::size_t start,
-                                   const char* where) {
+                                   const char* where, BatchValidation* summary = nullptr) {
   const auto count = static_cast<std::size_t>(header.records_count);
   std::vector<Record> records;
-  records.reserve(std::min(count, (data.size() - start) / kMinRecordSize));
+  if constexpr (kBuild) records.reserve(std::min(count, (data.size() - start) / kMinRecordSize));
+  Record scratch;  // the record being checked when not building
   const bool log_append_time = header.timestamp_type() == TimestampType::log_append_time;
   std::int32_t previous_delta = -1;
   std::size_t pos = start;
@@ -204,7 +210,7 @@ std::vector<Record> decode_records(const BatchHeader& header, ByteView data, std
       const std::size_t body_start = pos;
       const std::size_t record_end = pos + static_cast<std::size_t>(length);
       const ByteView body = data.first(record_end);
-      Record& record = records.emplace_back();
+      Record& record = kBuild ? records.emplace_back() : scratch;
 
       field = "attributes";
       if (pos == record_end) corrupt("missing");
@@ -232,23 +238,41 @@ std::vector<Record> decode_records(const BatchHeader& header, ByteView data, std
       record.offset = header.base_offset + offset_delta;  // no overflow: read_batch_header checked
 
       field = "keyLength";
-      record.key = read_nullable_bytes(body, pos);
+      if constexpr (kBuild) {
+        record.key = read_nullable_bytes(body, pos);
+      } else {
+        const auto key_size = read_field_length(body, pos, true);
+        if (!key_size && summary) summary->has_record_without_key = true;
+        pos += key_size.value_or(0);
+      }
       field = "valueLength";
-      record.value = read_nullable_bytes(body, pos);
+      if constexpr (kBuild) {
+        record.value = read_nullable_bytes(body, pos);
+      } else {
+        pos += read_field_length(body, pos, true).value_or(0);
+      }
 
       field = "headers count";
       const std::int32_t header_count = read_varint(body, pos);
       if (header_count < 0) corrupt(fmt::format("{} is negative", header_count));
-      record.headers.reserve(
-          std::min(static_cast<std::size_t>(header_count), (record_end - pos) / 2));
+      if constexpr (kBuild) {
+        record.headers.reserve(
+            std::min(static_cast<std::size_t>(header_count), (record_end - pos) / 2));
+      }
       for (header_index = 0; header_index < header_count; ++header_index) {
-        RecordHeader& record_header = record.headers.emplace_back();
         field = "keyLength";
         const std::size_t key_size = *read_field_length(body, pos, false);
-        record_header.key.assign(reinterpret_cast<const char*>(body.data() + pos), key_size);
-        pos += key_size;
-        field = "valueLength";
-        record_header.value = read_nullable_bytes(body, pos);
+        if constexpr (kBuild) {
+          RecordHeader& record_header = record.headers.emplace_back();
+          record_header.key.assign(reinterpret_cast<const char*>(body.data() + pos), key_size);
+          pos += key_size;
+          field = "valueLength";
+          record_header.value = read_nullable_bytes(body, pos);
+        } else {
+          pos += key_size;
+          field = "valueLength";
+          pos += read_field_length(body, pos, true).value_or(0);
+        }
       }
       header_index = -1;
 
@@ -267,6 +291,7 @@ std::vector<Record> decode_records(const BatchHeader& header, ByteView data, std
     corrupt(fmt::format("{}: {} trailing bytes{} after the last of the {} records (byte {})",
                         batch_name(header), data.size() - pos, where, count, pos));
   }
+  if (summary) summary->records = static_cast<std::int32_t>(count);
   return records;
 }
 
@@ -304,6 +329,11 @@ TimestampType BatchHeader::timestamp_type() const {
 }
 bool BatchHeader::is_transactional() const { return (attributes & kTransactionalBit) != 0; }
 bool BatchHeader::is_control() const { return (attributes & kControlBit) != 0; }
+bool BatchHeader::has_delete_horizon() const { return (attributes & kDeleteHorizonBit) != 0; }
+std::optional<std::int64_t> BatchHeader::delete_horizon_ms() const {
+  if (!has_delete_horizon()) return std::nullopt;
+  return base_timestamp;
+}
 
 // --- encode ------------------------------------------------------------------------------------
 
@@ -313,8 +343,8 @@ Bytes encode_batch(const BatchSpec& spec, const std::vector<Record>& records) {
       static_cast<std::uint8_t>(CompressionType::zstd)) {
     throw std::invalid_argument("encode_batch: unknown compression type");
   }
-  const std::int64_t base_timestamp = records.front().timestamp;
-  std::int64_t max_timestamp = base_timestamp;
+  const std::int64_t base_timestamp = spec.delete_horizon_ms.value_or(records.front().timestamp);
+  std::int64_t max_timestamp = records.front().timestamp;
   std::vector<RecordPlan> plans;
   plans.reserve(records.size());
   std::size_t records_size = 0;
@@ -327,6 +357,14 @@ Bytes encode_batch(const BatchSpec& spec, const std::vector<Record>& records) {
     records_size += varint_size(plan.body_size) + static_cast<std::size_t>(plan.body_size);
   }
   checked_length(records.size(), "recordsCount");
+  if (spec.last_offset_delta) {
+    if (*spec.last_offset_delta < previous_delta) {
+      throw std::invalid_argument(fmt::format(
+          "encode_batch: lastOffsetDelta {} is below the last record's offset delta {}",
+          *spec.last_offset_delta, previous_delta));
+    }
+    previous_delta = *spec.last_offset_delta;
+  }
   if (spec.base_offset > std::numeric_limits<std::int64_t>::max() - 1 - previous_delta) {
     throw std::invalid_argument("encode_batch: the batch's last offset overflows");
   }
@@ -409,9 +447,13 @@ bool crc_is_valid(ByteView batch) {
   return load_be32(batch.data() + kCrcPos) == crc32c(batch.subspan(kAttributesPos));
 }
 
-DecodedBatch decode_batch(ByteView batch) {
-  DecodedBatch decoded;
-  BatchHeader& header = decoded.header;
+namespace {
+
+// decode_batch's and validate_batch's shared path: header, length, CRC, codec, then the records
+// (decompressed when needed) through decode_records<kBuild>.
+template <bool kBuild>
+std::vector<Record> check_and_decode(ByteView batch, BatchHeader& header,
+                                     BatchValidation* summary) {
   header = read_batch_header(batch);
   if (batch.size() != header.size_in_bytes()) {
     corrupt(fmt::format("{}: batchLength {} makes the batch {} bytes, but {} bytes were given",
@@ -434,8 +476,7 @@ DecodedBatch decode_batch(ByteView batch) {
   const ByteView section = batch.subspan(kBatchHeaderSize);
   if (header.compression() == CompressionType::none ||
       (section.empty() && header.records_count == 0)) {
-    decoded.records = decode_records(header, batch, kBatchHeaderSize, "");
-    return decoded;
+    return decode_records<kBuild>(header, batch, kBatchHeaderSize, "", summary);
   }
   Bytes records;
   try {
@@ -443,8 +484,21 @@ DecodedBatch decode_batch(ByteView batch) {
   } catch (const CorruptDataError& e) {
     corrupt(fmt::format("{}: records do not decompress: {}", batch_name(header), e.what()));
   }
-  decoded.records = decode_records(header, records, 0, " of the decompressed records");
+  return decode_records<kBuild>(header, records, 0, " of the decompressed records", summary);
+}
+
+}  // namespace
+
+DecodedBatch decode_batch(ByteView batch) {
+  DecodedBatch decoded;
+  decoded.records = check_and_decode<true>(batch, decoded.header, nullptr);
   return decoded;
+}
+
+BatchValidation validate_batch(ByteView batch) {
+  BatchValidation validation;
+  check_and_decode<false>(batch, validation.header, &validation);
+  return validation;
 }
 
 // --- in-place rewrites -------------------------------------------------------------------------

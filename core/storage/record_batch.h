@@ -82,6 +82,9 @@ struct BatchHeader {
   TimestampType timestamp_type() const;
   bool is_transactional() const;
   bool is_control() const;
+  // KIP-534: attributes bit 6; the horizon is then stored in baseTimestamp.
+  bool has_delete_horizon() const;
+  std::optional<std::int64_t> delete_horizon_ms() const;
   std::int64_t last_offset() const { return base_offset + last_offset_delta; }
   std::int64_t next_offset() const { return last_offset() + 1; }
   std::size_t size_in_bytes() const { return kLogOverhead + static_cast<std::size_t>(batch_length); }
@@ -98,6 +101,12 @@ struct BatchSpec {
   std::int64_t producer_id = kNoProducerId;
   std::int16_t producer_epoch = kNoProducerEpoch;
   std::int32_t base_sequence = kNoSequence;
+  // The batch's last offset delta when it is larger than its last record's (a compacted batch
+  // keeps its original last offset: Kafka's overrideLastOffset).
+  std::optional<std::int32_t> last_offset_delta;
+  // KIP-534: the time after which the cleaner may drop this batch's tombstones. Stored in
+  // baseTimestamp with attributes bit 6 set; record timestamps stay baseTimestamp + delta.
+  std::optional<std::int64_t> delete_horizon_ms;
 };
 
 // Encodes one batch. records[i].offset must be spec.base_offset + i.. (strictly increasing,
@@ -124,6 +133,16 @@ struct DecodedBatch {
   std::vector<Record> records;
 };
 DecodedBatch decode_batch(ByteView batch);
+
+// The same checks as decode_batch (magic, length, CRC, decompression, every record's structure
+// and offset deltas) without building the records: what a leader runs on every produced batch.
+// Throws CorruptDataError.
+struct BatchValidation {
+  BatchHeader header;
+  std::int32_t records = 0;
+  bool has_record_without_key = false;
+};
+BatchValidation validate_batch(ByteView batch);
 
 // In-place rewrites of the fields outside the CRC (what a leader does on append).
 void set_base_offset(MutableByteView batch, std::int64_t base_offset);

@@ -80,11 +80,14 @@ SegmentDump dump_log(std::string_view name, std::int64_t base_offset, ByteView c
     out += fmt::format(
         "baseOffset: {} lastOffset: {} count: {} baseSequence: {} lastSequence: {} producerId: {} "
         "producerEpoch: {} partitionLeaderEpoch: {} isTransactional: {} isControl: {} "
-        "deleteHorizonMs: OptionalLong.empty position: {} {}: {} size: {} magic: {} "
+        "deleteHorizonMs: {} position: {} {}: {} size: {} magic: {} "
         "compresscodec: {} crc: {} isvalid: {}\n",
         header.base_offset, header.last_offset(), header.records_count, header.base_sequence,
         last_sequence, header.producer_id, header.producer_epoch, header.partition_leader_epoch,
-        header.is_transactional(), header.is_control(), position,
+        header.is_transactional(), header.is_control(),
+        header.delete_horizon_ms() ? fmt::format("OptionalLong[{}]", *header.delete_horizon_ms())
+                                   : std::string("OptionalLong.empty"),
+        position,
         timestamp_type_name(header.timestamp_type()), header.max_timestamp,
         header.size_in_bytes(), header.magic, compression_name(header.compression()), header.crc,
         valid);

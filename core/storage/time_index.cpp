@@ -36,7 +36,9 @@ TimeIndex::TimeIndex(FileSystem& fs, std::string path, std::int64_t base_offset,
 
 void TimeIndex::maybe_append(std::int64_t timestamp, std::int64_t offset, bool skip_full_check) {
   if (!skip_full_check && is_full()) return;
-  if (!entries_.empty() && timestamp <= entries_.back().timestamp) return;
+  // An empty index behaves as if its last entry were (-1, base offset), as in Kafka: a batch
+  // without timestamps (-1) adds nothing.
+  if (timestamp <= (entries_.empty() ? -1 : entries_.back().timestamp)) return;
   assert(entries_.empty() || offset >= entries_.back().offset);
   std::uint8_t encoded[kEntrySize];
   store_be64(encoded, static_cast<std::uint64_t>(timestamp));

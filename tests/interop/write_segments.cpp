@@ -6,6 +6,7 @@
 // check_segments.js compares the two views.
 //
 // Usage: ksim_interop_write_segments OUTPUT_DIR   (OUTPUT_DIR must not exist or be empty)
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
@@ -233,7 +234,14 @@ json write_partition(FileSystem& fs, const PartitionPlan& plan) {
       intended.insert(intended.end(), b.records.begin(), b.records.end());
     }
     const std::int64_t first_offset = log.log_end_offset();
+    // Kafka refuses an append larger than segment.bytes (RECORD_LIST_TOO_LARGE): the 100 KiB
+    // batch goes in with segment.bytes raised for it, as an operator would with kafka-configs.
+    LogConfig for_this_append = config;
+    for_this_append.segment_bytes =
+        std::max<std::int64_t>(config.segment_bytes, static_cast<std::int64_t>(buffer.size()));
+    log.update_config(for_this_append);
     const LogAppendInfo info = log.append_as_leader(buffer, append.leader_epoch, now_ms);
+    log.update_config(config);
     if (info.first_offset != first_offset ||
         info.num_records != static_cast<std::int32_t>(intended.size())) {
       throw std::runtime_error(plan.directory + ": append at " + std::to_string(first_offset) +

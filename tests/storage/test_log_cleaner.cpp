@@ -7,6 +7,7 @@
 
 #include "core/storage/log.h"
 #include "core/storage/log_cleaner.h"
+#include "core/storage/segment_dump.h"
 #include "log_test_support.h"
 
 using namespace ksim::storage;
@@ -100,8 +101,17 @@ TEST_CASE("tombstones are kept for delete.retention.ms, then removed", "[compact
   CHECK(records == std::map<std::int64_t, std::string>{
                        {1, "user-2=bob"}, {2, "user-1=<tombstone>"}, {3, "user-3=carol"}});
 
-  // 10 s after the segment was last written, the tombstone goes too.
-  const CleanerStats stats = LogCleaner::clean(log, 11'001, log.log_end_offset());
+  // KIP-534: that first cleaning stamped the tombstone's batch with a delete horizon of
+  // 5000 + delete.retention.ms; until then it stays, after that it goes.
+  const BatchHeader stamped = log.batch_headers()[1];
+  CHECK(stamped.base_offset == 2);
+  CHECK(stamped.delete_horizon_ms() == 15'000);
+  const SegmentDump dump = dump_segment_file(
+      "00000000000000000000.log", read_file(fs, "t-0/00000000000000000000.log"), {});
+  CHECK_THAT(dump.text, Catch::Contains("baseOffset: 2 lastOffset: 2 count: 1") &&
+                            Catch::Contains("deleteHorizonMs: OptionalLong[15000]"));
+  CHECK(LogCleaner::clean(log, 14'999, log.log_end_offset()).tombstones_removed == 0);
+  const CleanerStats stats = LogCleaner::clean(log, 15'000, log.log_end_offset());
   CHECK(stats.tombstones_removed == 1);
   records = by_offset(log.read_records(0));
   CHECK(records == std::map<std::int64_t, std::string>{{1, "user-2=bob"}, {3, "user-3=carol"}});

@@ -48,14 +48,26 @@ TEST_CASE("retention.ms deletes segments whose newest record is older than the r
   CHECK(log.log_end_offset() == 15);
 }
 
-TEST_CASE("retention never deletes the active segment, even when it is expired", "[retention]") {
+TEST_CASE("an expired active segment is rolled first, so the active one is never deleted",
+          "[retention]") {
   MemoryFileSystem fs;
   LogConfig config;
   config.retention_ms = 10;
   Log log(fs, "t-0", config, {});
   append_values(log, 5, 1, 0, 0);
-  CHECK(log.delete_old_segments(1'000'000, log.log_end_offset()).empty());
-  CHECK(log.read_records(0).size() == 5);
+  // Not all below the high watermark: kept.
+  CHECK(log.delete_old_segments(1'000'000, 4).empty());
+  // All committed and expired: Kafka rolls, then deletes the now inactive segment.
+  const auto deleted = log.delete_old_segments(1'000'000, log.log_end_offset());
+  REQUIRE(deleted.size() == 1);
+  CHECK(deleted[0].next_offset == 5);
+  CHECK(log.number_of_segments() == 1);
+  CHECK(log.active_segment().base_offset() == 5);
+  CHECK(log.active_segment().empty());
+  CHECK(log.log_start_offset() == 5);
+  CHECK(log.log_end_offset() == 5);
+  // An empty active segment is never deleted.
+  CHECK(log.delete_old_segments(2'000'000, 5).empty());
 }
 
 TEST_CASE("retention only deletes segments entirely below the high watermark", "[retention]") {
