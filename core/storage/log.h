@@ -122,7 +122,7 @@ class Log {
 
   // Removes every batch that holds an offset >= target_offset (a batch straddling the target
   // goes as a whole, as in Kafka, so the new LEO may be below target). Returns true if anything
-  // was removed. Epoch cache entries starting at or after the (new) LEO go in every case.
+  // was removed.
   bool truncate_to(std::int64_t target_offset);
   // Deletes everything and starts empty at new_offset (a follower behind the leader's start).
   void truncate_fully_and_start_at(std::int64_t new_offset, std::int64_t now_ms);
