@@ -28,8 +28,10 @@ struct ClusterBroker {
     start(now_ms);
   }
   void start(std::int64_t now_ms) {
-    logs = std::make_unique<storage::LogManager>(
-        fs, storage::LogManagerConfig{"", id, "ksim-cluster", storage::LogConfig{}}, now_ms);
+    storage::LogManagerConfig log_config;
+    log_config.broker_id = id;
+    log_config.cluster_id = "ksim-cluster";
+    logs = std::make_unique<storage::LogManager>(fs, log_config, now_ms);
     rm = std::make_unique<ReplicaManager>(id, *logs, config, now_ms);
   }
   // kill -9 (page cache kept) then a fresh process on the same disk.
