@@ -1,0 +1,36 @@
+// The broker settings replication reads, with Kafka's names and defaults (KafkaConfig's
+// replica.* and min.insync.replicas). Times are milliseconds, as in Kafka.
+#pragma once
+
+#include <cstdint>
+
+#include "core/replication/protocol_version.h"
+
+namespace ksim::replication {
+
+struct ReplicationConfig {
+  ProtocolVersion protocol_version = default_protocol_version;
+  // A follower that has not been caught up for this long leaves the ISR (30000 since 2.5,
+  // 10000 before). The leader checks every half of it (ReplicaManager's isr-expiration task).
+  std::int64_t replica_lag_time_max_ms = 30000;
+  std::int32_t replica_fetch_wait_max_ms = 500;    // how long an empty follower fetch waits
+  std::int32_t replica_fetch_min_bytes = 1;        // bytes that complete a waiting fetch
+  std::int32_t replica_fetch_max_bytes = 1048576;  // per partition
+  std::int32_t replica_fetch_response_max_bytes = 10485760;  // per fetch response
+  std::int64_t replica_fetch_backoff_ms = 1000;  // a partition's pause after a fetch error
+  std::int64_t replica_high_watermark_checkpoint_interval_ms = 5000;
+  std::int64_t log_flush_offset_checkpoint_interval_ms = 60000;  // recovery-point checkpoint
+  std::int32_t min_insync_replicas = 1;  // the broker default; topics may override
+
+  std::int64_t isr_expiration_interval_ms() const { return replica_lag_time_max_ms / 2; }
+
+  // Kafka's defaults in the release a protocol version stands for: replica.lag.time.max.ms was
+  // 10000 before 2.5 (KIP-537), 30000 since.
+  static ReplicationConfig defaults_for(ProtocolVersion version);
+
+  // Throws std::invalid_argument in Kafka's words, e.g.
+  // "Invalid value 0 for configuration min.insync.replicas: Value must be at least 1".
+  void validate() const;
+};
+
+}  // namespace ksim::replication
