@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -57,17 +58,30 @@ double best_of(int repeats, Run run) {
   return best;
 }
 
-// Best of `repeats` for a measurement and its baseline, run alternately so that both see the
-// same state of the disk (page cache, writeback of the previous run).
+// A measurement and its baseline, run alternately `repeats` times so that each pair sees the
+// same state of the disk (page cache, writeback of the previous run): the best time of each,
+// and the median over pairs of baseline time / measured time (the fair ratio when the disk's
+// speed drifts between runs).
+struct Paired {
+  double run = 0;
+  double baseline = 0;
+  double median_ratio = 0;
+};
+
 template <typename Run, typename Baseline>
-std::pair<double, double> best_of_interleaved(int repeats, Run run, Baseline baseline) {
-  double best_run = 1e30;
-  double best_baseline = 1e30;
+Paired best_of_interleaved(int repeats, Run run, Baseline baseline) {
+  Paired paired{1e30, 1e30, 0};
+  std::vector<double> ratios;
   for (int i = 0; i < repeats; ++i) {
-    best_baseline = std::min(best_baseline, baseline());
-    best_run = std::min(best_run, run());
+    const double b = baseline();
+    const double r = run();
+    paired.baseline = std::min(paired.baseline, b);
+    paired.run = std::min(paired.run, r);
+    ratios.push_back(b / r);
   }
-  return {best_run, best_baseline};
+  std::sort(ratios.begin(), ratios.end());
+  paired.median_ratio = ratios[ratios.size() / 2];
+  return paired;
 }
 
 double append_to_log(FileSystem& fs, const std::string& dir, Bytes batch, std::size_t batches) {
@@ -154,18 +168,20 @@ int main(int argc, char** argv) {
     std::printf("%s: %zu records, %.1f MB of batches\n", w.name, records,
                 static_cast<double>(bytes) / 1e6);
 
-    const auto [memory_log, memory_baseline] = best_of_interleaved(
+    const auto [memory_log, memory_baseline, memory_ratio] = best_of_interleaved(
         repeats, [&] { return append_to_log(memory, "bench-0", batch, w.batches); },
         [&] { return plain_memory_writes(memory, batch, w.batches); });
     report("append, in-memory file system", records, bytes, memory_log, memory_baseline);
+    std::printf("  %-34s %5.1f%% (median over pairs)\n", "  ratio to baseline", 100 * memory_ratio);
     report("baseline: plain File::append", records, bytes, memory_baseline, memory_baseline);
 
-    const auto [file_log, file_baseline] = best_of_interleaved(
+    const auto [file_log, file_baseline, file_ratio] = best_of_interleaved(
         repeats, [&] { return append_to_log(disk, "bench-0", batch, w.batches); },
         [&] { return plain_file_writes(dir + "/baseline.bin", batch, w.batches); });
     report("append, real files (+fsync)", records, bytes, file_log, file_baseline);
+    std::printf("  %-34s %5.1f%% (median over pairs)\n", "  ratio to baseline", 100 * file_ratio);
     report("baseline: plain write()+fsync", records, bytes, file_baseline, file_baseline);
-    worst_file_ratio = std::min(worst_file_ratio, file_baseline / file_log);
+    worst_file_ratio = std::min(worst_file_ratio, file_ratio);
     if (w.record_size == 10) memory_small_rate = static_cast<double>(records) / memory_log;
 
     // Read/scan: a consumer reading the whole log in 1 MiB fetches, and a full decode.
@@ -225,7 +241,7 @@ int main(int argc, char** argv) {
   std::printf("\ntargets:\n");
   std::printf("  10-byte records to memory: %.1f M records/s (target >= 10)  %s\n",
               memory_small_rate / 1e6, memory_small_rate >= 10e6 ? "met" : "NOT MET");
-  std::printf("  real files vs plain writes: %.0f%% (target >= 80%%)  %s\n",
+  std::printf("  real files vs plain writes (median of pairs, worst workload): %.0f%% (target >= 80%%)  %s\n",
               100 * worst_file_ratio, worst_file_ratio >= 0.8 ? "met" : "NOT MET");
   return 0;
 }

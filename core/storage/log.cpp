@@ -13,8 +13,11 @@ namespace {
 bool ends_with(std::string_view name, std::string_view suffix) { return name.ends_with(suffix); }
 
 // Splits a buffer into its batches' headers, checking what both a leader and a follower check
-// (Kafka's analyzeAndValidateRecords): framing, size and CRC. Throws RecordValidationError.
-std::vector<BatchHeader> parse_batches(ByteView batches, const std::string& partition) {
+// (Kafka's analyzeAndValidateRecords): framing, size and (unless the caller validates every
+// batch whole anyway, as a leader does) the CRC. Throws RecordValidationError.
+enum class CrcCheck { here, by_caller };
+std::vector<BatchHeader> parse_batches(ByteView batches, const std::string& partition,
+                                       CrcCheck crc = CrcCheck::here) {
   std::vector<BatchHeader> headers;
   std::size_t at = 0;
   while (at < batches.size()) {
@@ -35,7 +38,7 @@ std::vector<BatchHeader> parse_batches(ByteView batches, const std::string& part
                       "remain",
                       at, partition, header.size_in_bytes(), rest.size()));
     }
-    if (!crc_is_valid(rest.first(header.size_in_bytes()))) {
+    if (crc == CrcCheck::here && !crc_is_valid(rest.first(header.size_in_bytes()))) {
       throw RecordValidationError(
           "CORRUPT_MESSAGE",
           fmt::format("Record batch in the append to {} is corrupt (stored crc = {})", partition,
@@ -69,6 +72,15 @@ void validate_from_client(ByteView batches, const std::vector<BatchHeader>& head
                       "maximum configured value of {}.",
                       partition, header.size_in_bytes(), config.max_message_bytes));
     }
+    // The CRC first: a damaged header is CORRUPT_MESSAGE, whatever its fields say.
+    BatchValidation validation;
+    try {
+      validation = validate_batch(batch);
+    } catch (const CorruptDataError& e) {
+      throw RecordValidationError(
+          "CORRUPT_MESSAGE",
+          fmt::format("Record batch in the append to {} is corrupt: {}", partition, e.what()));
+    }
     if (header.base_offset != 0) {
       invalid(fmt::format("The baseOffset of the record batch in the append to {} should be 0, "
                           "but it is {}",
@@ -87,14 +99,6 @@ void validate_from_client(ByteView batches, const std::vector<BatchHeader>& head
       invalid(fmt::format("Record batch in the append to {} has {} records but lastOffsetDelta "
                           "{}",
                           partition, header.records_count, header.last_offset_delta));
-    }
-    BatchValidation validation;
-    try {
-      validation = validate_batch(batch);
-    } catch (const CorruptDataError& e) {
-      throw RecordValidationError(
-          "CORRUPT_MESSAGE",
-          fmt::format("Record batch in the append to {} is corrupt: {}", partition, e.what()));
     }
     if (config.compacts() && validation.has_record_without_key) {
       invalid(fmt::format("Compacted topic cannot accept message without key in topic partition "
@@ -320,8 +324,8 @@ LogAppendInfo Log::append_as_leader(MutableByteView batches, std::int32_t leader
                                     std::int64_t now_ms) {
   return change([&] {
     const std::string partition = partition_name(directory_);
-    std::vector<BatchHeader> headers = parse_batches(batches, partition);
-    validate_from_client(batches, headers, partition, config_);
+    std::vector<BatchHeader> headers = parse_batches(batches, partition, CrcCheck::by_caller);
+    validate_from_client(batches, headers, partition, config_);  // CRC and every record
     // Assign offsets and stamp the epoch in place; neither field is covered by the CRC.
     std::int64_t next_offset = log_end_offset_;
     std::size_t at = 0;

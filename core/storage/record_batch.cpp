@@ -156,17 +156,22 @@ std::string batch_name(const BatchHeader& header) {
 
 // Reads the length of a byte field ending no later than data.size(); -1 (null) gives nullopt
 // when the field is nullable.
-std::optional<std::size_t> read_field_length(ByteView data, std::size_t& pos, bool nullable) {
+// The error paths are cold and out of line, so the loop over a batch's records stays small.
+[[noreturn, gnu::cold, gnu::noinline]] void negative_length(std::int32_t length, bool nullable) {
+  corrupt(nullable ? fmt::format("{} is negative (only -1, null, is allowed)", length)
+                   : fmt::format("{} is negative (this field cannot be null)", length));
+}
+[[noreturn, gnu::cold, gnu::noinline]] void length_overruns(std::int32_t length, std::size_t left) {
+  corrupt(fmt::format("{} overruns the record ({} bytes left)", length, left));
+}
+
+inline std::optional<std::size_t> read_field_length(ByteView data, std::size_t& pos,
+                                                    bool nullable) {
   const std::int32_t length = read_varint(data, pos);
   if (length == -1 && nullable) return std::nullopt;
-  if (length < 0) {
-    corrupt(nullable ? fmt::format("{} is negative (only -1, null, is allowed)", length)
-                     : fmt::format("{} is negative (this field cannot be null)", length));
-  }
+  if (length < 0) negative_length(length, nullable);
   const auto n = static_cast<std::size_t>(length);
-  if (n > data.size() - pos) {
-    corrupt(fmt::format("{} overruns the record ({} bytes left)", length, data.size() - pos));
-  }
+  if (n > data.size() - pos) length_overruns(length, data.size() - pos);
   return n;
 }
 

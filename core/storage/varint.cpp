@@ -52,19 +52,12 @@ void append_varlong(Bytes& out, std::int64_t v) {
   out.insert(out.end(), buf, write_varlong(buf, v));
 }
 
-std::int32_t read_varint(ByteView data, std::size_t& pos) {
-  // Fast path: one byte, the common case for lengths and deltas in small records.
-  if (pos < data.size() && data[pos] < 0x80) {
-    return zigzag_decode32(data[pos++]);
-  }
+std::int32_t read_varint_multibyte(ByteView data, std::size_t& pos) {
   return zigzag_decode32(
       static_cast<std::uint32_t>(read_unsigned(data, pos, kMaxVarintBytes, 4, "varint")));
 }
 
-std::int64_t read_varlong(ByteView data, std::size_t& pos) {
-  if (pos < data.size() && data[pos] < 0x80) {
-    return zigzag_decode64(data[pos++]);
-  }
+std::int64_t read_varlong_multibyte(ByteView data, std::size_t& pos) {
   return zigzag_decode64(read_unsigned(data, pos, kMaxVarlongBytes, 1, "varlong"));
 }
 

@@ -66,7 +66,22 @@ void append_varlong(Bytes& out, std::int64_t v);
 // Reads a zigzag varint (int32) / varlong (int64) at data[pos], advancing pos past it. Throws
 // CorruptDataError ("varint at byte 7 is truncated (2 of its bytes present)", "... is longer than
 // 5 bytes", "... overflows 32 bits"); pos is left unchanged then.
-std::int32_t read_varint(ByteView data, std::size_t& pos);
-std::int64_t read_varlong(ByteView data, std::size_t& pos);
+// The one-byte case (most lengths and deltas in small records) is inline; longer ones and every
+// error go through the out-of-line *_multibyte functions.
+std::int32_t read_varint_multibyte(ByteView data, std::size_t& pos);
+std::int64_t read_varlong_multibyte(ByteView data, std::size_t& pos);
+inline std::int32_t read_varint(ByteView data, std::size_t& pos) {
+  if (pos < data.size() && data[pos] < 0x80) return zigzag_decode32(data[pos++]);
+  if (pos + 1 < data.size() && data[pos + 1] < 0x80) {  // two bytes: offset deltas up to 8191
+    const std::uint32_t v = (data[pos] & 0x7Fu) | (std::uint32_t{data[pos + 1]} << 7);
+    pos += 2;
+    return zigzag_decode32(v);
+  }
+  return read_varint_multibyte(data, pos);
+}
+inline std::int64_t read_varlong(ByteView data, std::size_t& pos) {
+  if (pos < data.size() && data[pos] < 0x80) return zigzag_decode64(data[pos++]);
+  return read_varlong_multibyte(data, pos);
+}
 
 }  // namespace ksim::storage
