@@ -141,6 +141,13 @@ ReplicaAssignment assign_replicas_to_brokers(const std::vector<BrokerMetadata>& 
                      : fmt::format("replication factor: {} larger than available brokers: {}",
                                    replication_factor, brokers.size()));
   }
+  std::set<std::int32_t> distinct;
+  for (const BrokerMetadata& broker : brokers) {
+    if (!distinct.insert(broker.id).second) {
+      throw std::invalid_argument(
+          fmt::format("assign_replicas_to_brokers: broker {} is listed twice", broker.id));
+    }
+  }
   if (randomness.start_index < 0 || randomness.next_replica_shift < 0) {
     throw std::invalid_argument(fmt::format(
         "assign_replicas_to_brokers: negative randomness (start_index {}, next_replica_shift {})",

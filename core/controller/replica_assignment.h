@@ -52,7 +52,8 @@ using ReplicaAssignment = std::map<std::int32_t, std::vector<std::int32_t>>;
 // broker_metadatas). Partitions are numbered from `start_partition_id`. Rack-aware when every
 // broker has a rack, rack-unaware when none has; throws AdminError when only some have, and for
 // partitions <= 0, replication_factor <= 0 or replication_factor > brokers (checked in that
-// order). Throws std::invalid_argument for negative randomness (a programmer error).
+// order). Throws std::invalid_argument for negative randomness or a broker listed twice
+// (programmer errors).
 ReplicaAssignment assign_replicas_to_brokers(const std::vector<BrokerMetadata>& brokers,
                                              std::int32_t partitions,
                                              std::int32_t replication_factor,

@@ -3,8 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <regex.h>
+
 #include <algorithm>
-#include <regex>
 
 #include "core/controller/admin_error.h"
 #include "core/controller/zk_types.h"
@@ -108,18 +109,25 @@ TopicFilter::TopicFilter(std::string_view raw_regex, KafkaVersion version) : ver
   const auto begin = std::find_if_not(regex_.begin(), regex_.end(), quote);
   regex_.erase(regex_.begin(), begin);
   while (!regex_.empty() && quote(regex_.back())) regex_.pop_back();
-  try {
-    std::regex check(regex_);
-  } catch (const std::regex_error&) {
+  if (regex_.empty()) return;  // matches only the empty name: no topic
+  const std::string anchored = "^(" + regex_ + ")$";
+  auto* pattern = new regex_t{};
+  if (regcomp(pattern, anchored.c_str(), REG_EXTENDED | REG_NOSUB) != 0) {
+    delete pattern;  // a failed regcomp leaves nothing to regfree
     throw AdminError("java.lang.RuntimeException", unknown_server_error,
                      regex_ + " is an invalid regex.");
   }
+  compiled_ = std::shared_ptr<const void>(pattern, [](regex_t* compiled) {
+    regfree(compiled);
+    delete compiled;
+  });
 }
 
 bool TopicFilter::is_topic_allowed(std::string_view topic, bool exclude_internal_topics) const {
-  const std::regex pattern(regex_);
+  if (compiled_ == nullptr) return false;
   const std::string name(topic);
-  return std::regex_match(name, pattern) &&
+  const auto* pattern = static_cast<const regex_t*>(compiled_.get());
+  return regexec(pattern, name.c_str(), 0, nullptr, 0) == 0 &&
          !(exclude_internal_topics && is_internal_topic(topic, version_));
 }
 

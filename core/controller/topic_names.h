@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -29,9 +30,11 @@ bool has_collision_chars(std::string_view topic);
 bool topics_collide(std::string_view a, std::string_view b);
 
 // The --topic argument of --list/--describe/--alter/--delete: a regular expression matched
-// against the whole name, ',' read as '|', spaces and surrounding quotes dropped. std::regex
-// (ECMAScript) stands in for java.util.regex; the two agree on ordinary patterns. A bad pattern
-// throws AdminError ("<regex> is an invalid regex.").
+// against the whole name, ',' read as '|', spaces and surrounding quotes dropped. POSIX extended
+// regular expressions (libc's regcomp, with GNU's \w and \s) stand in for java.util.regex; the
+// two agree on ordinary patterns (literals, '.', classes, groups, '|', '*', '+', '?', {m,n});
+// Java-only syntax (\d, lazy quantifiers, look-arounds, inline flags) is not understood. A bad
+// pattern throws AdminError ("<regex> is an invalid regex.").
 class TopicFilter {
  public:
   explicit TopicFilter(std::string_view raw_regex, KafkaVersion version = {});
@@ -41,6 +44,7 @@ class TopicFilter {
  private:
   std::string regex_;
   KafkaVersion version_;
+  std::shared_ptr<const void> compiled_;  // a regex_t of "^(<regex>)$"
 };
 
 }  // namespace ksim::controller

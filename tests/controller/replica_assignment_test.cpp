@@ -141,9 +141,12 @@ TEST_CASE("assignment errors before Kafka 1.1 and before 0.10.1", "[assignment][
                     }).what()) == "replication factor must be larger than 0");
 }
 
-TEST_CASE("negative randomness is a programmer error", "[assignment][errors]") {
+TEST_CASE("negative randomness and duplicate brokers are programmer errors",
+          "[assignment][errors]") {
   CHECK_THROWS_AS(assign_replicas_to_brokers(brokers({0, 1}), 1, 1, {-1, 0}),
                   std::invalid_argument);
+  CHECK_THROWS_WITH(assign_replicas_to_brokers({{0, "a"}, {0, "a"}}, 1, 2, {0, 0}),
+                    "assign_replicas_to_brokers: broker 0 is listed twice");
 }
 
 TEST_CASE("rack-aware assignment: Kafka's comment example", "[assignment][rack]") {

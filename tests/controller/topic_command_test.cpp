@@ -6,8 +6,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <regex>
-
 #include "core/controller/admin_error.h"
 #include "core/controller/controller_context.h"
 #include "core/controller/java_hash_map_order.h"
@@ -23,8 +21,17 @@ namespace {
 
 // The seeds lost Kafka's tabs to spaces: compare with every run of whitespace as one space.
 std::string squash(const std::string& text) {
-  return std::regex_replace(std::regex_replace(text, std::regex("\\s+"), " "),
-                            std::regex("^ | $"), "");
+  std::string squashed;
+  for (char c : text) {
+    const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    if (!space) {
+      squashed += c;
+    } else if (!squashed.empty() && squashed.back() != ' ') {
+      squashed += ' ';
+    }
+  }
+  if (!squashed.empty() && squashed.back() == ' ') squashed.pop_back();
+  return squashed;
 }
 
 // A cluster with its brokers registered and broker `controller` in control; commands run
@@ -788,6 +795,18 @@ TEST_CASE("topic name helpers", "[topics][names]") {
   CHECK(filter.is_topic_allowed("audit", false));
   CHECK_FALSE(filter.is_topic_allowed("audits", false));
   CHECK_FALSE(TopicFilter(".*").is_topic_allowed("__consumer_offsets", true));
+  CHECK(TopicFilter(".*").is_topic_allowed("__consumer_offsets", false));
+  // Matched against the whole name.
+  CHECK_FALSE(TopicFilter("rders").is_topic_allowed("orders", false));
+  CHECK(TopicFilter("test\\.topic").is_topic_allowed("test.topic", false));
+  CHECK_FALSE(TopicFilter("test\\.topic").is_topic_allowed("test_topic", false));
+  CHECK(TopicFilter("test.topic").is_topic_allowed("test_topic", false));
+  CHECK(TopicFilter("[a-c]+-[0-9]{2}").is_topic_allowed("abc-42", false));
+  CHECK_FALSE(TopicFilter("").is_topic_allowed("orders", false));
+  CHECK_THROWS_WITH(TopicFilter("a[b"), "a[b is an invalid regex.");
+  // A copy shares the compiled pattern.
+  const TopicFilter copy = filter;
+  CHECK(copy.is_topic_allowed("orders", false));
 }
 
 TEST_CASE("log4j timestamps and Kafka versions", "[topics][time]") {
