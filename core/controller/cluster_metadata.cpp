@@ -90,9 +90,8 @@ ClusterMetadata read_cluster_metadata(const zk::DataTree& tree) {
         if (state == nullptr || !state->data) continue;
         const storage::TopicPartition tp{name, partition};
         topic.partition_states.emplace(
-            partition,
-            PartitionLeadership::from_znode(decode_partition_state(tp, *state->data),
-                                            state->stat.version));
+            partition, PartitionLeadership::from_znode(decode_partition_state(tp, *state->data),
+                                                       state->stat.version));
       }
       const std::string config_path = ZkPaths::topic_config(name);
       if (const zk::DataNode* config = tree.node(config_path); config != nullptr && config->data) {

@@ -9,8 +9,7 @@
 namespace ksim::controller {
 
 ControllerContext ControllerContext::from_metadata(const ClusterMetadata& metadata,
-                                                   std::int32_t controller_id,
-                                                   std::int32_t epoch,
+                                                   std::int32_t controller_id, std::int32_t epoch,
                                                    std::int32_t epoch_zk_version) {
   ControllerContext context;
   context.controller_id = controller_id;
@@ -140,9 +139,9 @@ void ControllerContext::remove_live_broker(std::int32_t broker) {
   shutting_down_broker_ids.erase(broker);
 }
 
-void ControllerContext::add_topic(const std::string& topic,
-                                  const std::optional<std::string>& topic_id,
-                                  const std::map<std::int32_t, PartitionReplicaAssignment>& partitions) {
+void ControllerContext::add_topic(
+    const std::string& topic, const std::optional<std::string>& topic_id,
+    const std::map<std::int32_t, PartitionReplicaAssignment>& partitions) {
   topic_ids[topic] = topic_id;
   for (const auto& [partition, assignment] : partitions) {
     partition_assignments[storage::TopicPartition{topic, partition}] = assignment;
@@ -151,7 +150,8 @@ void ControllerContext::add_topic(const std::string& topic,
 
 void ControllerContext::remove_topic(const std::string& topic) {
   topic_ids.erase(topic);
-  std::erase_if(partition_assignments, [&](const auto& entry) { return entry.first.topic == topic; });
+  std::erase_if(partition_assignments,
+                [&](const auto& entry) { return entry.first.topic == topic; });
   std::erase_if(partition_leadership_info,
                 [&](const auto& entry) { return entry.first.topic == topic; });
   topics_to_be_deleted.erase(topic);

@@ -16,8 +16,7 @@ ZkWrite guarded(Op op, std::int32_t controller_epoch_zk_version, bool node_exist
 }
 
 TopicAssignment topic_assignment(const ReplicaAssignment& assignment,
-                                 const std::optional<std::string>& topic_id,
-                                 KafkaVersion version) {
+                                 const std::optional<std::string>& topic_id, KafkaVersion version) {
   TopicAssignment body;
   body.version = topic_znode_version(version);
   if (version >= KafkaVersion{2, 8, 0}) body.topic_id = topic_id;
@@ -46,20 +45,19 @@ std::vector<ZkWrite> create_partition_state_writes(
     const std::string& topic, const std::map<std::int32_t, PartitionLeadership>& states,
     std::int32_t controller_epoch_zk_version, zk::ScalaVersion scala) {
   std::vector<ZkWrite> writes;
-  writes.push_back(guarded(
-      Op::create(ZkPaths::topic_partitions(topic), std::nullopt, CreateMode::PERSISTENT),
-      controller_epoch_zk_version, true));
+  writes.push_back(
+      guarded(Op::create(ZkPaths::topic_partitions(topic), std::nullopt, CreateMode::PERSISTENT),
+              controller_epoch_zk_version, true));
   for (const auto& [partition, state] : states) {
-    writes.push_back(guarded(
-        Op::create(ZkPaths::topic_partition(topic, partition), std::nullopt,
-                   CreateMode::PERSISTENT),
-        controller_epoch_zk_version, true));
+    writes.push_back(guarded(Op::create(ZkPaths::topic_partition(topic, partition), std::nullopt,
+                                        CreateMode::PERSISTENT),
+                             controller_epoch_zk_version, true));
   }
   for (const auto& [partition, state] : states) {
-    writes.push_back(guarded(Op::create(ZkPaths::topic_partition_state(topic, partition),
-                                        encode_partition_state(state.to_znode(), scala),
-                                        CreateMode::PERSISTENT),
-                             controller_epoch_zk_version));
+    writes.push_back(
+        guarded(Op::create(ZkPaths::topic_partition_state(topic, partition),
+                           encode_partition_state(state.to_znode(), scala), CreateMode::PERSISTENT),
+                controller_epoch_zk_version));
   }
   return writes;
 }
@@ -99,27 +97,26 @@ std::vector<ZkWrite> create_topic_writes(const std::string& topic,
                                          KafkaVersion version) {
   const std::string config_body = encode_entity_config(config, default_java_version(version));
   std::vector<ZkWrite> writes;
-  writes.push_back(ZkWrite{{config_exists
-                                ? Op::set_data(ZkPaths::topic_config(topic), config_body, -1)
-                                : Op::create(ZkPaths::topic_config(topic), config_body,
-                                             CreateMode::PERSISTENT)}});
-  writes.push_back(ZkWrite{{Op::create(
-      ZkPaths::topic(topic),
-      encode_topic_assignment(topic_assignment(assignment, topic_id, version),
-                              default_scala_version(version)),
-      CreateMode::PERSISTENT)}});
+  writes.push_back(ZkWrite{
+      {config_exists
+           ? Op::set_data(ZkPaths::topic_config(topic), config_body, -1)
+           : Op::create(ZkPaths::topic_config(topic), config_body, CreateMode::PERSISTENT)}});
+  writes.push_back(
+      ZkWrite{{Op::create(ZkPaths::topic(topic),
+                          encode_topic_assignment(topic_assignment(assignment, topic_id, version),
+                                                  default_scala_version(version)),
+                          CreateMode::PERSISTENT)}});
   return writes;
 }
 
-ZkWrite set_topic_assignment_write(const std::string& topic,
-                                   const ReplicaAssignment& assignment,
+ZkWrite set_topic_assignment_write(const std::string& topic, const ReplicaAssignment& assignment,
                                    const std::optional<std::string>& topic_id,
                                    KafkaVersion version) {
-  return ZkWrite{{Op::set_data(
-      ZkPaths::topic(topic),
-      encode_topic_assignment(topic_assignment(assignment, topic_id, version),
-                              default_scala_version(version)),
-      -1)}};
+  return ZkWrite{
+      {Op::set_data(ZkPaths::topic(topic),
+                    encode_topic_assignment(topic_assignment(assignment, topic_id, version),
+                                            default_scala_version(version)),
+                    -1)}};
 }
 
 ZkWrite mark_topic_for_deletion_write(const std::string& topic) {

@@ -68,8 +68,7 @@ std::vector<ZkWrite> create_topic_writes(const std::string& topic,
                                          const ConfigEntries& config, bool config_exists,
                                          KafkaVersion version);
 // AdminZkClient.writeTopicPartitionAssignment(isUpdate = true).
-ZkWrite set_topic_assignment_write(const std::string& topic,
-                                   const ReplicaAssignment& assignment,
+ZkWrite set_topic_assignment_write(const std::string& topic, const ReplicaAssignment& assignment,
                                    const std::optional<std::string>& topic_id,
                                    KafkaVersion version);
 // KafkaZkClient.createDeleteTopicPath.

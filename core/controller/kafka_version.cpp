@@ -9,9 +9,7 @@
 
 namespace ksim::controller {
 
-std::string KafkaVersion::to_string() const {
-  return fmt::format("{}.{}.{}", major, minor, patch);
-}
+std::string KafkaVersion::to_string() const { return fmt::format("{}.{}.{}", major, minor, patch); }
 
 KafkaVersion parse_kafka_version(const std::string& text) {
   std::vector<std::int32_t> parts;

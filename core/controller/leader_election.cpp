@@ -44,8 +44,7 @@ LeaderAndIsr LeaderAndIsr::new_leader_and_isr(std::int32_t new_leader_id,
 
 LeaderAndIsr LeaderAndIsr::new_recovering_leader_and_isr(std::int32_t new_leader_id,
                                                          std::vector<std::int32_t> new_isr) const {
-  return LeaderAndIsr{new_leader_id, leader_epoch + 1, std::move(new_isr), recovering,
-                      zk_version};
+  return LeaderAndIsr{new_leader_id, leader_epoch + 1, std::move(new_isr), recovering, zk_version};
 }
 
 LeaderAndIsr LeaderAndIsr::new_epoch() const { return new_leader_and_isr(leader, isr); }
@@ -132,8 +131,7 @@ ElectionResult leader_for_offline(std::span<const std::int32_t> assignment,
 }
 
 ElectionResult leader_for_reassignment(std::span<const std::int32_t> target_replicas,
-                                       const LeaderAndIsr& current,
-                                       const BrokerLiveness& brokers) {
+                                       const LeaderAndIsr& current, const BrokerLiveness& brokers) {
   ElectionResult result;
   result.live_replicas.assign(target_replicas.begin(), target_replicas.end());
   const std::optional<std::int32_t> leader = reassign_partition_leader_election(
@@ -188,8 +186,8 @@ std::optional<LeaderAndIsr> initial_leader_and_isr(std::span<const std::int32_t>
 std::optional<LeaderAndIsr> remove_replica_from_isr(const LeaderAndIsr& current,
                                                     std::int32_t replica) {
   if (!contains(current.isr, replica)) return std::nullopt;
-  const std::int32_t new_leader = replica == current.leader ? LeaderAndIsr::no_leader
-                                                            : current.leader;
+  const std::int32_t new_leader =
+      replica == current.leader ? LeaderAndIsr::no_leader : current.leader;
   std::vector<std::int32_t> new_isr = current.isr;
   if (new_isr.size() > 1) std::erase(new_isr, replica);
   return current.new_leader_and_isr(new_leader, std::move(new_isr));

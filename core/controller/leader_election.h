@@ -110,8 +110,7 @@ ElectionResult leader_for_offline(std::span<const std::int32_t> assignment,
                                   bool leader_recovery_supported = false);
 // leaderForReassignment: `target_replicas` are the reassignment's target; the ISR is kept.
 ElectionResult leader_for_reassignment(std::span<const std::int32_t> target_replicas,
-                                       const LeaderAndIsr& current,
-                                       const BrokerLiveness& brokers);
+                                       const LeaderAndIsr& current, const BrokerLiveness& brokers);
 // leaderForPreferredReplica: the ISR is kept.
 ElectionResult leader_for_preferred_replica(std::span<const std::int32_t> assignment,
                                             const LeaderAndIsr& current,

@@ -36,12 +36,9 @@ class Planner {
   void record(const storage::TopicPartition& partition, const LeaderAndIsr& leader_and_isr,
               StateChangeReason reason, std::vector<std::int32_t> recipients,
               bool unclean = false) {
-    PartitionStateChange change{partition,
-                                PartitionLeadership{leader_and_isr, context().epoch},
-                                false,
-                                reason,
-                                unclean,
-                                std::move(recipients)};
+    PartitionStateChange change{partition, PartitionLeadership{leader_and_isr, context().epoch},
+                                false,     reason,
+                                unclean,   std::move(recipients)};
     decision_.zk_writes.push_back(update_partition_state_write(
         partition, change.state, context().epoch_zk_version, context().scala));
     context().apply(change);
@@ -64,19 +61,15 @@ class Planner {
                          fmt::join(replicas, ","), fmt::join(context().live_broker_ids(), ", ")));
         continue;
       }
-      PartitionStateChange change{partition,
-                                  PartitionLeadership{*initial, context().epoch},
-                                  true,
-                                  StateChangeReason::new_partition,
-                                  false,
-                                  initial->isr};
+      PartitionStateChange change{partition, PartitionLeadership{*initial, context().epoch},
+                                  true,      StateChangeReason::new_partition,
+                                  false,     initial->isr};
       created[partition.topic][partition.partition] = change.state;
       context().apply(change);
       decision_.changes.push_back(std::move(change));
     }
     for (const auto& [topic, states] : created) {
-      for (ZkWrite& write : create_partition_state_writes(topic, states,
-                                                          context().epoch_zk_version,
+      for (ZkWrite& write : create_partition_state_writes(topic, states, context().epoch_zk_version,
                                                           context().scala)) {
         decision_.zk_writes.push_back(std::move(write));
       }
@@ -96,10 +89,10 @@ class Planner {
     const BrokerLiveness brokers = context().liveness();
     for (const storage::TopicPartition& partition : offline) {
       const LeaderAndIsr current = context().leadership(partition)->leader_and_isr;
-      const ElectionResult result = leader_for_offline(
-          context().partition_replica_assignment(partition), current, brokers,
-          context().unclean_leader_election_enabled(partition.topic),
-          context().leader_recovery_supported);
+      const ElectionResult result =
+          leader_for_offline(context().partition_replica_assignment(partition), current, brokers,
+                             context().unclean_leader_election_enabled(partition.topic),
+                             context().leader_recovery_supported);
       if (!result.leader_and_isr) {
         fail(partition, eligible_leaders_not_available,
              failed_election(partition, offline_strategy));
@@ -111,7 +104,8 @@ class Planner {
   }
 
   // ReplicaStateMachine OfflineReplica for `replica` on `partitions`: out of each ISR.
-  void replica_offline(std::int32_t replica, const std::vector<storage::TopicPartition>& partitions) {
+  void replica_offline(std::int32_t replica,
+                       const std::vector<storage::TopicPartition>& partitions) {
     for (const storage::TopicPartition& partition : partitions) {
       if (context().is_topic_queued_up_for_deletion(partition.topic)) continue;
       const PartitionLeadership* leadership = context().leadership(partition);
@@ -246,8 +240,8 @@ ControllerDecision on_preferred_replica_election(
                    failed_election(partition, preferred_strategy));
       continue;
     }
-    planner.record(partition, *result.leader_and_isr,
-                   StateChangeReason::preferred_replica_election, result.live_replicas);
+    planner.record(partition, *result.leader_and_isr, StateChangeReason::preferred_replica_election,
+                   result.live_replicas);
   }
   return planner.take();
 }

@@ -32,11 +32,11 @@ namespace ksim::controller {
 inline constexpr protocol::Error eligible_leaders_not_available = static_cast<protocol::Error>(83);
 
 enum class StateChangeReason {
-  new_partition,                // NewPartition -> OnlinePartition
-  offline_election,             // OfflinePartition -> OnlinePartition
-  controlled_shutdown_election, // the leader is shutting down
-  preferred_replica_election,   // back to the head of the assignment
-  replica_offline,              // a replica left the ISR (broker died or is shutting down)
+  new_partition,                 // NewPartition -> OnlinePartition
+  offline_election,              // OfflinePartition -> OnlinePartition
+  controlled_shutdown_election,  // the leader is shutting down
+  preferred_replica_election,    // back to the head of the assignment
+  replica_offline,               // a replica left the ISR (broker died or is shutting down)
 };
 
 struct PartitionStateChange {

@@ -158,8 +158,7 @@ ReplicaAssignment assign_replicas_to_brokers(const std::vector<BrokerMetadata>& 
   if (no_racks) {
     std::vector<std::int32_t> ids;
     for (const BrokerMetadata& broker : brokers) ids.push_back(broker.id);
-    return assign_rack_unaware(ids, partitions, replication_factor, randomness,
-                               start_partition_id);
+    return assign_rack_unaware(ids, partitions, replication_factor, randomness, start_partition_id);
   }
   const bool some_without_rack = std::any_of(
       brokers.begin(), brokers.end(), [](const BrokerMetadata& b) { return !b.rack.has_value(); });
@@ -171,8 +170,7 @@ ReplicaAssignment assign_replicas_to_brokers(const std::vector<BrokerMetadata>& 
                          : "Not all brokers have rack information for replica rack aware "
                            "assignment");
   }
-  return assign_rack_aware(brokers, partitions, replication_factor, randomness,
-                           start_partition_id);
+  return assign_rack_aware(brokers, partitions, replication_factor, randomness, start_partition_id);
 }
 
 std::vector<std::int32_t> rack_alternated_broker_list(
@@ -228,10 +226,9 @@ ReplicaAssignment assign_replicas_for_new_partitions(
       break;
     }
   }
-  return assign_replicas_to_brokers(brokers, partitions_to_add,
-                                    static_cast<std::int32_t>(partition0_replicas.size()),
-                                    AssignmentRandomness::fixed(start_index),
-                                    existing_partition_count, version);
+  return assign_replicas_to_brokers(
+      brokers, partitions_to_add, static_cast<std::int32_t>(partition0_replicas.size()),
+      AssignmentRandomness::fixed(start_index), existing_partition_count, version);
 }
 
 }  // namespace ksim::controller

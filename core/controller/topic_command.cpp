@@ -103,17 +103,26 @@ class Command {
     if (options_.bootstrap_server && version() < KafkaVersion{2, 2, 0}) {
       return unrecognized_option("bootstrap-server");
     }
-    if (options_.action != Action::list && options_.action != Action::describe &&
-        !options_.topic) {
+    if (options_.action != Action::list && options_.action != Action::describe && !options_.topic) {
       return missing_argument("[topic]");
     }
     try {
       switch (options_.action) {
-        case Action::create: create(); break;
-        case Action::list: list(); break;
-        case Action::describe: describe(); break;
-        case Action::alter: alter(); break;
-        case Action::delete_topic: remove(); break;
+        case Action::create:
+          create();
+          break;
+        case Action::list:
+          list();
+          break;
+        case Action::describe:
+          describe();
+          break;
+        case Action::alter:
+          alter();
+          break;
+        case Action::delete_topic:
+          remove();
+          break;
       }
     } catch (const AdminError& error) {
       report(error);
@@ -132,8 +141,8 @@ class Command {
 
   void report(const AdminError& error) {
     result_.out += fmt::format("Error while executing topic command : {}\n", error.what());
-    result_.err += fmt::format("[{}] ERROR {} ({})\n", env_.log_timestamp,
-                               error.java_stack_trace(), logger());
+    result_.err +=
+        fmt::format("[{}] ERROR {} ({})\n", env_.log_timestamp, error.java_stack_trace(), logger());
     result_.exit_code = 1;
   }
 
@@ -234,8 +243,8 @@ class Command {
   }
 
   void write_new_topic(const std::string& name, const ReplicaAssignment& assignment) {
-    for (ZkWrite& write : create_topic_writes(name, assignment, env_.new_topic_id,
-                                              options_.configs, false, version())) {
+    for (ZkWrite& write : create_topic_writes(name, assignment, env_.new_topic_id, options_.configs,
+                                              false, version())) {
       result_.zk_writes.push_back(std::move(write));
     }
     print(plain_created_message(version()) ? fmt::format("Created topic {}.", name)
@@ -261,20 +270,21 @@ class Command {
   }
 
   // ZookeeperTopicService.createTopic: assign, then validate, then write.
-  void create_in_zookeeper(const std::string& name, const std::optional<ReplicaAssignment>& manual) {
+  void create_in_zookeeper(const std::string& name,
+                           const std::optional<ReplicaAssignment>& manual) {
     ReplicaAssignment assignment;
     if (manual) {
       assignment = *manual;
     } else {
       if (!options_.partitions) throw missing("[partitions]");
       if (!options_.replication_factor) throw missing("[replication-factor]");
-      const std::vector<BrokerMetadata> brokers = broker_metadatas(
-          live_brokers(),
-          options_.disable_rack_aware ? RackAwareMode::disabled : RackAwareMode::enforced);
+      const std::vector<BrokerMetadata> brokers =
+          broker_metadatas(live_brokers(), options_.disable_rack_aware ? RackAwareMode::disabled
+                                                                       : RackAwareMode::enforced);
       try {
-        assignment = assign_replicas_to_brokers(brokers, *options_.partitions,
-                                                *options_.replication_factor, env_.randomness,
-                                                0, version());
+        assignment =
+            assign_replicas_to_brokers(brokers, *options_.partitions, *options_.replication_factor,
+                                       env_.randomness, 0, version());
       } catch (const AdminError& error) {
         const bool legacy = version() >= KafkaVersion{0, 9, 0} &&
                             version() < KafkaVersion{0, 10, 0} &&
@@ -314,8 +324,8 @@ class Command {
       std::vector<BrokerMetadata> brokers = live_brokers();
       assignment = assign_replicas_to_brokers(
           brokers, options_.partitions.value_or(env_.num_partitions),
-          options_.replication_factor.value_or(env_.default_replication_factor), env_.randomness,
-          0, version());
+          options_.replication_factor.value_or(env_.default_replication_factor), env_.randomness, 0,
+          version());
     }
     validate_topic_create(name);
     write_new_topic(name, assignment);
@@ -342,7 +352,11 @@ class Command {
 
   void describe() {
     const std::vector<std::string> names = topics();
-    if (topic_service_era(version())) ensure_topics_exist(names);
+    // Before 2.4 only the ZooKeeper service checked (AdminClientTopicService did not).
+    if (topic_service_era(version()) &&
+        (!options_.bootstrap_server || expected_existence_era(version()))) {
+      ensure_topics_exist(names);
+    }
     describe_topics(cluster_, options_, env_, names, result_.out);
   }
 
@@ -366,8 +380,9 @@ class Command {
 
   // AdminZkClient.changeTopicConfig from the deprecated --alter --config.
   void alter_config(const std::string& name) {
-    print("WARNING: Altering topic configuration from this script has been deprecated and may "
-          "be removed in future releases.");
+    print(
+        "WARNING: Altering topic configuration from this script has been deprecated and may "
+        "be removed in future releases.");
     print("         Going forward, please use kafka-configs.sh for this functionality");
     const TopicMetadata& topic = cluster_.topics.at(name);
     ConfigEntries config = topic.config;
@@ -383,11 +398,10 @@ class Command {
     for (const std::string& key : options_.delete_configs) {
       std::erase_if(config, [&](const auto& entry) { return entry.first == key; });
     }
-    const std::string body = encode_entity_config(
-        config, env_.java.value_or(default_java_version(version())));
+    const std::string body =
+        encode_entity_config(config, env_.java.value_or(default_java_version(version())));
     // setOrCreateEntityConfigs sets first; a topic created by Kafka always has its config znode.
-    result_.zk_writes.push_back(
-        ZkWrite{{zk::Op::set_data(ZkPaths::topic_config(name), body, -1)}});
+    result_.zk_writes.push_back(ZkWrite{{zk::Op::set_data(ZkPaths::topic_config(name), body, -1)}});
     result_.zk_writes.push_back(ZkWrite{{zk::Op::create(
         ZkPaths::config_change_notification_sequence_path(),
         encode_config_change_notification(fmt::format("{}/{}", ZkPaths::config_type_topic, name)),
@@ -412,12 +426,11 @@ class Command {
     for (const auto& [partition, replicas] : manual) {
       if (!std::all_of(replicas.begin(), replicas.end(),
                        [&](std::int32_t id) { return brokers.contains(id); })) {
-        throw AdminError(java_exception::broker_not_available,
-                         protocol::Error::BROKER_NOT_AVAILABLE,
-                         fmt::format("Some brokers specified for partition id {} are not "
-                                     "available. Specified brokers: {}, available brokers: {}.",
-                                     partition, fmt::join(replicas, ", "),
-                                     fmt::join(brokers, ", ")));
+        throw AdminError(
+            java_exception::broker_not_available, protocol::Error::BROKER_NOT_AVAILABLE,
+            fmt::format("Some brokers specified for partition id {} are not "
+                        "available. Specified brokers: {}, available brokers: {}.",
+                        partition, fmt::join(replicas, ", "), fmt::join(brokers, ", ")));
       }
     }
   }

@@ -9,7 +9,7 @@
 //   --describe   Topic:t<TAB>PartitionCount:1<TAB>ReplicationFactor:3<TAB>Configs:
 //                <TAB>Topic: t<TAB>Partition: 0<TAB>Leader: 1<TAB>Replicas: 1,2,0<TAB>Isr: 1,2,0
 //                                                         before 2.4 (leader -1 prints -1)
-//                Topic: t<TAB>PartitionCount: 1<TAB>ReplicationFactor: 3<TAB>Configs: 
+//                Topic: t<TAB>PartitionCount: 1<TAB>ReplicationFactor: 3<TAB>Configs:<SPACE>
 //                                                         2.4+ (a space after every colon,
 //                                                         "Leader: none" for -1)
 //                Topic: t<TAB>TopicId: SbJQ_jVrRFOYqlkfIgLwNg<TAB>PartitionCount: 1 ...
@@ -50,14 +50,14 @@ enum class TopicCommandAction { create, list, describe, alter, delete_topic };
 // The command line, parsed.
 struct TopicCommandOptions {
   TopicCommandAction action = TopicCommandAction::list;
-  bool bootstrap_server = false;           // --bootstrap-server rather than --zookeeper
+  bool bootstrap_server = false;             // --bootstrap-server rather than --zookeeper
   std::string zookeeper = "localhost:2181";  // the --zookeeper value (errors before 2.2 show it)
-  std::optional<std::string> topic{};      // a name for --create, a regex otherwise
+  std::optional<std::string> topic{};        // a name for --create, a regex otherwise
   std::optional<std::int32_t> partitions{};
   std::optional<std::int32_t> replication_factor{};
   std::optional<std::string> replica_assignment{};  // "1:2,2:0": partitions by ',', replicas by ':'
-  ConfigEntries configs{};                           // --config name=value, in order given
-  std::vector<std::string> delete_configs{};         // --delete-config name
+  ConfigEntries configs{};                          // --config name=value, in order given
+  std::vector<std::string> delete_configs{};        // --delete-config name
   bool under_replicated_partitions = false;
   bool unavailable_partitions = false;
   bool topics_with_overrides = false;
@@ -72,7 +72,7 @@ struct TopicCommandEnvironment {
   KafkaVersion version{2, 8, 0};
   std::optional<zk::JavaVersion> java{};  // the tool's Java (default: 8 before 3.0, 9+ from 3.0)
   AssignmentRandomness randomness{};      // Kafka's two rand.nextInt draws for --create
-  std::optional<std::string> new_topic_id{};  // the Uuid a created topic gets (2.8+)
+  std::optional<std::string> new_topic_id{};              // the Uuid a created topic gets (2.8+)
   std::string log_timestamp = "1970-01-01 00:00:00,000";  // log4j's %d, see log4j_timestamp
   // The brokers' settings, for what goes through them (--bootstrap-server).
   bool delete_topic_enable = true;

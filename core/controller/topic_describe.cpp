@@ -121,8 +121,8 @@ class Describer {
     const std::string config_text =
         configs_text(configs, config_order(configs, options_, environment_));
     if (!spaced_format(version())) {
-      return fmt::format("Topic:{}\tPartitionCount:{}\tReplicationFactor:{}\tConfigs:{}{}\n",
-                         name, partition_count, replication_factor, config_text,
+      return fmt::format("Topic:{}\tPartitionCount:{}\tReplicationFactor:{}\tConfigs:{}{}\n", name,
+                         partition_count, replication_factor, config_text,
                          marked && marks_deletion(version()) ? "\tMarkedForDeletion:true" : "");
     }
     std::string line = fmt::format("Topic: {}", name);
@@ -141,8 +141,7 @@ class Describer {
         "\tTopic: {}\tPartition: {}\tLeader: {}\tReplicas: {}\tIsr: {}", name, view.partition,
         view.leader ? fmt::format("{}", *view.leader) : std::string("none"),
         fmt::join(view.replicas, ","), fmt::join(view.isr, ","));
-    if (marked && marks_deletion(version()) &&
-        (spaced_format(version()) || !describe_configs)) {
+    if (marked && marks_deletion(version()) && (spaced_format(version()) || !describe_configs)) {
       line += "\tMarkedForDeletion: true";
     }
     return line + "\n";

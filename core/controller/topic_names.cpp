@@ -2,7 +2,6 @@
 #include "core/controller/topic_names.h"
 
 #include <fmt/format.h>
-
 #include <regex.h>
 
 #include <algorithm>
@@ -14,8 +13,8 @@ namespace ksim::controller {
 namespace {
 
 bool is_legal_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '.' || c == '_' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '-';
 }
 
 [[noreturn]] void invalid_topic(KafkaVersion version, const std::string& message) {

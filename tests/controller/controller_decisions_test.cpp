@@ -1,11 +1,10 @@
 // The controller's decisions (partition_state_machine.h) applied to a real ZooKeeper: the
 // quickstart failover, follower deaths, the last ISR member, unclean election, two brokers at
 // once, controlled shutdown, preferred election, and a deposed controller's writes.
-#include "core/controller/partition_state_machine.h"
-
 #include <catch2/catch.hpp>
 
 #include "core/controller/controller_context.h"
+#include "core/controller/partition_state_machine.h"
 #include "tests/controller/kafka_zk_fixture.h"
 
 using namespace ksim::controller;
@@ -29,11 +28,11 @@ struct Cluster {
     for (std::int32_t id : brokers) fixture.register_broker(id);
     const std::int32_t epoch_zk_version = fixture.elect_controller(*brokers.begin());
     for (const auto& [name, assignment] : topics) {
-      fixture.apply_all(create_topic_writes(name, assignment, std::nullopt, {}, false,
-                                            KafkaVersion{2, 8, 0}));
+      fixture.apply_all(
+          create_topic_writes(name, assignment, std::nullopt, {}, false, KafkaVersion{2, 8, 0}));
     }
-    context = ControllerContext::from_metadata(fixture.metadata(), *brokers.begin(), 1,
-                                               epoch_zk_version);
+    context =
+        ControllerContext::from_metadata(fixture.metadata(), *brokers.begin(), 1, epoch_zk_version);
     context.scala = zk::ScalaVersion::v2_12;
     const ControllerDecision created = on_new_partitions(context, context.all_partitions());
     fixture.apply_all(created.zk_writes);
@@ -286,7 +285,8 @@ TEST_CASE("preferred replica election", "[controller][preferred]") {
     // The leader's ISR expansion (no epoch bump) as the replication layer would write it.
     PartitionLeadership expanded = *cluster.context.leadership(p0);
     expanded.leader_and_isr.isr = {2, 0, 1};
-    cluster.fixture.apply_all({update_partition_state_write(p0, expanded, 1, zk::ScalaVersion::v2_12)});
+    cluster.fixture.apply_all(
+        {update_partition_state_write(p0, expanded, 1, zk::ScalaVersion::v2_12)});
     ++expanded.leader_and_isr.zk_version;
     cluster.context.partition_leadership_info[p0] = expanded;
 
@@ -354,7 +354,8 @@ TEST_CASE("deleting a topic's znodes once its replicas are gone", "[controller][
   Cluster cluster({{"t", {{0, {0, 1}}, {1, {1, 2}}}}});
   cluster.fixture.apply_all({mark_topic_for_deletion_write("t")});
   REQUIRE(cluster.fixture.exists("/config/topics/t"));
-  const std::vector<ZkWrite> writes = delete_topic_writes("t", {0, 1}, cluster.context.epoch_zk_version);
+  const std::vector<ZkWrite> writes =
+      delete_topic_writes("t", {0, 1}, cluster.context.epoch_zk_version);
   CHECK(writes.size() == 8);
   cluster.fixture.apply_all(writes);
   CHECK_FALSE(cluster.fixture.exists("/brokers/topics/t"));

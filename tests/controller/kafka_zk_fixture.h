@@ -5,7 +5,6 @@
 #pragma once
 
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <optional>
 #include <string>
@@ -42,14 +41,14 @@ struct KafkaZkFixture {
     broker_sessions[id] = session;
     BrokerRegistration registration;
     registration.broker_id = id;
-    registration.endpoints = {BrokerEndPoint{"PLAINTEXT", "PLAINTEXT", "broker" + std::to_string(id),
-                                             9092}};
+    registration.endpoints = {
+        BrokerEndPoint{"PLAINTEXT", "PLAINTEXT", "broker" + std::to_string(id), 9092}};
     registration.rack = std::move(rack);
-    const zk::MultiResult result =
-        zk.multi(session,
-                 {zk::Op::create(ZkPaths::broker_id(id), std::nullopt, zk::CreateMode::EPHEMERAL),
-                  zk::Op::set_data(ZkPaths::broker_id(id), encode_broker_registration(registration), 0)},
-                 0);
+    const zk::MultiResult result = zk.multi(
+        session,
+        {zk::Op::create(ZkPaths::broker_id(id), std::nullopt, zk::CreateMode::EPHEMERAL),
+         zk::Op::set_data(ZkPaths::broker_id(id), encode_broker_registration(registration), 0)},
+        0);
     REQUIRE(result.code == zk::Code::OK);
   }
 
@@ -69,15 +68,15 @@ struct KafkaZkFixture {
                   .code == zk::Code::OK);
     }
     const ClusterMetadata current = metadata();
-    const zk::MultiResult result = zk.multi(
-        broker_sessions.at(broker),
-        {zk::Op::create(std::string(ZkPaths::controller),
-                        encode_controller(ControllerRegistration{2, broker, 0, -1}),
-                        zk::CreateMode::EPHEMERAL),
-         zk::Op::set_data(std::string(ZkPaths::controller_epoch),
-                          encode_controller_epoch(current.controller_epoch + 1),
-                          current.controller_epoch_zk_version)},
-        0);
+    const zk::MultiResult result =
+        zk.multi(broker_sessions.at(broker),
+                 {zk::Op::create(std::string(ZkPaths::controller),
+                                 encode_controller(ControllerRegistration{2, broker, 0, -1}),
+                                 zk::CreateMode::EPHEMERAL),
+                  zk::Op::set_data(std::string(ZkPaths::controller_epoch),
+                                   encode_controller_epoch(current.controller_epoch + 1),
+                                   current.controller_epoch_zk_version)},
+                 0);
     REQUIRE(result.code == zk::Code::OK);
     return result.results.at(1).stat.version;
   }

@@ -46,17 +46,18 @@ TEST_CASE("offline election: first live ISR replica in assignment order", "[elec
 }
 
 TEST_CASE("offline election: unclean off keeps the partition offline", "[election][unclean]") {
-  CHECK_FALSE(offline_partition_leader_election(quickstart, std::vector<std::int32_t>{1}, {2, 0},
-                                                false));
+  CHECK_FALSE(
+      offline_partition_leader_election(quickstart, std::vector<std::int32_t>{1}, {2, 0}, false));
   // Unclean on: the first live replica in assignment order, whatever the ISR says.
-  CHECK(offline_partition_leader_election(quickstart, std::vector<std::int32_t>{1}, {2, 0},
-                                          true) == 2);
+  CHECK(offline_partition_leader_election(quickstart, std::vector<std::int32_t>{1}, {2, 0}, true) ==
+        2);
   CHECK(offline_partition_leader_election(quickstart, std::vector<std::int32_t>{1}, {0}, true) ==
         0);
   // Nobody alive: nobody, unclean or not.
-  CHECK_FALSE(offline_partition_leader_election(quickstart, std::vector<std::int32_t>{1}, {}, true));
-  CHECK_FALSE(offline_partition_leader_election(quickstart, std::vector<std::int32_t>{1, 2, 0}, {},
-                                                false));
+  CHECK_FALSE(
+      offline_partition_leader_election(quickstart, std::vector<std::int32_t>{1}, {}, true));
+  CHECK_FALSE(
+      offline_partition_leader_election(quickstart, std::vector<std::int32_t>{1, 2, 0}, {}, false));
 }
 
 TEST_CASE("leader_for_offline: the new LeaderAndIsr", "[election]") {
@@ -75,7 +76,8 @@ TEST_CASE("leader_for_offline: the new LeaderAndIsr", "[election]") {
     CHECK(*result.leader_and_isr == state(0, {0}, 1));
   }
   SECTION("unclean off, no live ISR member: no election, the state stays") {
-    const ElectionResult result = leader_for_offline(quickstart, state(1, {1}), live({0, 2}), false);
+    const ElectionResult result =
+        leader_for_offline(quickstart, state(1, {1}), live({0, 2}), false);
     CHECK_FALSE(result.leader_and_isr);
     CHECK(result.live_replicas == std::vector<std::int32_t>{2, 0});
   }
@@ -100,7 +102,8 @@ TEST_CASE("leader_for_offline: the new LeaderAndIsr", "[election]") {
     CHECK_FALSE(result.unclean);
   }
   SECTION("the returning last ISR member leads again") {
-    const ElectionResult result = leader_for_offline(quickstart, state(-1, {1}, 3), live({1}), false);
+    const ElectionResult result =
+        leader_for_offline(quickstart, state(-1, {1}, 3), live({1}), false);
     REQUIRE(result.leader_and_isr);
     CHECK(*result.leader_and_isr == state(1, {1}, 4));
   }
@@ -113,8 +116,8 @@ TEST_CASE("reassignment election: first live ISR replica of the target", "[elect
                                            std::vector<std::int32_t>{1, 4}, {3, 4}) == 4);
   CHECK_FALSE(reassign_partition_leader_election(std::vector<std::int32_t>{3, 4},
                                                  std::vector<std::int32_t>{1}, {3, 4}));
-  const ElectionResult result =
-      leader_for_reassignment(std::vector<std::int32_t>{3, 4}, state(1, {1, 3, 4}, 2), live({1, 3, 4}));
+  const ElectionResult result = leader_for_reassignment(std::vector<std::int32_t>{3, 4},
+                                                        state(1, {1, 3, 4}, 2), live({1, 3, 4}));
   REQUIRE(result.leader_and_isr);
   CHECK(*result.leader_and_isr == state(3, {1, 3, 4}, 3));  // the ISR is kept
   CHECK(result.live_replicas == std::vector<std::int32_t>{3, 4});
@@ -133,8 +136,8 @@ TEST_CASE("preferred replica election: the head of the assignment or nobody", "[
   REQUIRE(result.leader_and_isr);
   CHECK(*result.leader_and_isr == state(1, {2, 0, 1}, 2, 4));
   CHECK(result.live_replicas == quickstart);
-  CHECK_FALSE(leader_for_preferred_replica(quickstart, state(2, {2, 0}), live({0, 1, 2}))
-                  .leader_and_isr);
+  CHECK_FALSE(
+      leader_for_preferred_replica(quickstart, state(2, {2, 0}), live({0, 1, 2})).leader_and_isr);
 }
 
 TEST_CASE("controlled shutdown of the leader moves leadership first", "[election][shutdown]") {

@@ -30,8 +30,7 @@ AdminError admin_error_of(Call call) {
 
 }  // namespace
 
-TEST_CASE("the quickstart's topic: 3 brokers, RF 3, startIndex 1 gives [1, 2, 0]",
-          "[assignment]") {
+TEST_CASE("the quickstart's topic: 3 brokers, RF 3, startIndex 1 gives [1, 2, 0]", "[assignment]") {
   // Seed 002: "Replicas: 1,2,0". Partition 0's first replica is broker[(0 + 1) % 3] = 1; the
   // next ones sit at shift 1 + (shift + j) % 2 from it.
   CHECK(assign_replicas_to_brokers(brokers({0, 1, 2}), 1, 3, {1, 0}) ==
@@ -100,13 +99,15 @@ TEST_CASE("assignment errors in Kafka 1.1+ words", "[assignment][errors]") {
   CHECK(rf.error() == ksim::protocol::Error::INVALID_REPLICATION_FACTOR);
   CHECK(rf.stack_trace().empty());
 
-  const auto zero_rf =
-      admin_error_of([] { assign_replicas_to_brokers(brokers({0, 1, 2}), 1, 0, {}); });
+  const auto zero_rf = admin_error_of([] {
+    assign_replicas_to_brokers(brokers({0, 1, 2}), 1, 0, {});
+  });
   CHECK(std::string(zero_rf.what()) == "Replication factor must be larger than 0.");
   CHECK(zero_rf.error() == ksim::protocol::Error::INVALID_REPLICATION_FACTOR);
 
-  const auto zero_partitions =
-      admin_error_of([] { assign_replicas_to_brokers(brokers({0, 1, 2}), 0, 1, {}); });
+  const auto zero_partitions = admin_error_of([] {
+    assign_replicas_to_brokers(brokers({0, 1, 2}), 0, 1, {});
+  });
   CHECK(std::string(zero_partitions.what()) == "Number of partitions must be larger than 0.");
   CHECK(zero_partitions.exception_class() ==
         "org.apache.kafka.common.errors.InvalidPartitionsException");
@@ -121,8 +122,9 @@ TEST_CASE("assignment errors in Kafka 1.1+ words", "[assignment][errors]") {
 }
 
 TEST_CASE("assignment errors before Kafka 1.1 and before 0.10.1", "[assignment][errors]") {
-  const auto v1_0 = admin_error_of(
-      [] { assign_replicas_to_brokers(brokers({0}), 3, 3, {}, 0, KafkaVersion{1, 0, 0}); });
+  const auto v1_0 = admin_error_of([] {
+    assign_replicas_to_brokers(brokers({0}), 3, 3, {}, 0, KafkaVersion{1, 0, 0});
+  });
   CHECK(std::string(v1_0.what()) == "replication factor: 3 larger than available brokers: 1");
   CHECK(v1_0.exception_class() ==
         "org.apache.kafka.common.errors.InvalidReplicationFactorException");
@@ -155,14 +157,13 @@ TEST_CASE("rack-aware assignment: Kafka's comment example", "[assignment][rack]"
   CHECK(rack_alternated_broker_list(
             {{0, "rack1"}, {1, "rack3"}, {2, "rack3"}, {3, "rack2"}, {4, "rack2"}, {5, "rack1"}}) ==
         std::vector<std::int32_t>{0, 3, 1, 5, 4, 2});
-  CHECK(assign_replicas_to_brokers(racked, 7, 3, {0, 0}) ==
-        ReplicaAssignment{{0, {0, 3, 1}},
-                          {1, {3, 1, 5}},
-                          {2, {1, 5, 4}},
-                          {3, {5, 4, 2}},
-                          {4, {4, 2, 0}},
-                          {5, {2, 0, 3}},
-                          {6, {0, 4, 2}}});
+  CHECK(assign_replicas_to_brokers(racked, 7, 3, {0, 0}) == ReplicaAssignment{{0, {0, 3, 1}},
+                                                                              {1, {3, 1, 5}},
+                                                                              {2, {1, 5, 4}},
+                                                                              {3, {5, 4, 2}},
+                                                                              {4, {4, 2, 0}},
+                                                                              {5, {2, 0, 3}},
+                                                                              {6, {0, 4, 2}}});
   CHECK(rack_alternated_broker_list({{0, "a"}, {1, "a"}, {2, "b"}}) ==
         std::vector<std::int32_t>{0, 2, 1});
 }

@@ -123,8 +123,7 @@ TEST_CASE("seed 002: the Kafka 1.0 multi-broker quickstart", "[topics][seed]") {
   CHECK(created.err.empty());
   CHECK(created.exit_code == 0);
 
-  const std::string describe =
-      sandbox.run(command(Action::describe, "my-replicated-topic")).out;
+  const std::string describe = sandbox.run(command(Action::describe, "my-replicated-topic")).out;
   CHECK(describe ==
         "Topic:my-replicated-topic\tPartitionCount:1\tReplicationFactor:3\tConfigs:\n"
         "\tTopic: my-replicated-topic\tPartition: 0\tLeader: 1\tReplicas: 1,2,0\tIsr: 1,2,0\n");
@@ -191,8 +190,10 @@ TEST_CASE("seed 004: Kafka 0.9, replication factor 4 on three brokers", "[topics
         "\tat kafka.admin.TopicCommand$.main(TopicCommand.scala:60)\n"
         "\tat kafka.admin.TopicCommand.main(TopicCommand.scala)\n"
         " (kafka.admin.TopicCommand$)\n");
-  CHECK(squash(failed.out + failed.err) ==
-        squash(R"(Error while executing topic command : replication factor: 4 larger than available brokers: 3
+  CHECK(
+      squash(failed.out + failed.err) ==
+      squash(
+          R"(Error while executing topic command : replication factor: 4 larger than available brokers: 3
 [2016-02-26 16:17:15,436] ERROR kafka.admin.AdminOperationException: replication factor: 4 larger than available brokers: 3
 at kafka.admin.AdminUtils$.assignReplicasToBrokers(AdminUtils.scala:77)
 at kafka.admin.AdminUtils$.createTopic(AdminUtils.scala:236)
@@ -356,7 +357,7 @@ TEST_CASE("errors in the words of Kafka 1.0 and 0.11", "[topics][errors]") {
         "Error while executing topic command : topic name cannot be \".\" or \"..\"\n");
 }
 
-TEST_CASE("--list: sorted, internal topics too, deletions marked", "[topics]") {
+TEST_CASE("kafka-topics.sh --list: sorted, internal topics too, deletions marked", "[topics]") {
   Sandbox sandbox({0, 1, 2}, KafkaVersion{2, 8, 0});
   sandbox.run(create("orders", 1, 1));
   sandbox.run(create("audit", 1, 1));
@@ -374,12 +375,11 @@ TEST_CASE("--list: sorted, internal topics too, deletions marked", "[topics]") {
   const TopicCommandResult bad = sandbox.run(command(Action::list, "("));
   CHECK(bad.out == "Error while executing topic command : ( is an invalid regex.\n");
   // Over --bootstrap-server: the names only, and a lone newline when there are none.
-  CHECK(sandbox.run(bootstrap(command(Action::list))).out ==
-        "__consumer_offsets\naudit\norders\n");
+  CHECK(sandbox.run(bootstrap(command(Action::list))).out == "__consumer_offsets\naudit\norders\n");
   CHECK(sandbox.run(bootstrap(command(Action::list, "nothing"))).out == "\n");
 }
 
-TEST_CASE("--describe in the 2.4+ format, TopicId from 2.8, and Leader: none",
+TEST_CASE("kafka-topics.sh --describe in the 2.4+ format, TopicId from 2.8, and Leader: none",
           "[topics][describe]") {
   SECTION("2.4: a space after each colon, an empty Configs") {
     Sandbox sandbox({0, 1, 2}, KafkaVersion{2, 4, 0});
@@ -421,16 +421,17 @@ TEST_CASE("--describe in the 2.4+ format, TopicId from 2.8, and Leader: none",
         run_topic_command(sandbox.fixture.metadata(), create("t", 1, 1), sandbox.env);
     sandbox.fixture.apply_all(created.zk_writes);  // no controller in between
     CHECK(run_topic_command(sandbox.fixture.metadata(), command(Action::describe, "t"), sandbox.env)
-              .out == "Topic: t\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: \n"
-                      "\tTopic: t\tPartition: 0\tLeader: none\tReplicas: 0\tIsr: \n");
+              .out ==
+          "Topic: t\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: \n"
+          "\tTopic: t\tPartition: 0\tLeader: none\tReplicas: 0\tIsr: \n");
   }
 }
 
-TEST_CASE("--describe filters: under-replicated and unavailable partitions",
+TEST_CASE("kafka-topics.sh --describe filters: under-replicated and unavailable partitions",
           "[topics][describe]") {
   Sandbox sandbox({0, 1, 2}, KafkaVersion{2, 8, 0});
   sandbox.env.randomness = {0, 0};
-  sandbox.run(create("t", 3, 2));  // [0,1] [1,2] [2,0]
+  sandbox.run(create("t", 3, 2));       // [0,1] [1,2] [2,0]
   sandbox.run(create("single", 1, 1));  // [0]... start 0 -> [0]
   sandbox.kill(1);
   TopicCommandOptions under = command(Action::describe);
@@ -453,7 +454,7 @@ TEST_CASE("--describe filters: under-replicated and unavailable partitions",
         "\tTopic: t\tPartition: 2\tLeader: 2\tReplicas: 2,0\tIsr: 2\n");
 }
 
-TEST_CASE("--describe of a topic marked for deletion", "[topics][describe]") {
+TEST_CASE("kafka-topics.sh --describe of a topic marked for deletion", "[topics][describe]") {
   SECTION("2.2: on the topic line, and on partition lines only under a filter") {
     Sandbox sandbox({0, 1}, KafkaVersion{2, 2, 0});
     sandbox.run(create("t", 1, 2));
@@ -471,13 +472,14 @@ TEST_CASE("--describe of a topic marked for deletion", "[topics][describe]") {
     Sandbox sandbox({0, 1}, KafkaVersion{2, 8, 0});
     sandbox.run(create("t", 1, 2));
     sandbox.run(command(Action::delete_topic, "t"));
-    CHECK(sandbox.run(command(Action::describe, "t")).out ==
-          "Topic: t\tPartitionCount: 1\tReplicationFactor: 2\tConfigs: \tMarkedForDeletion: true\n"
-          "\tTopic: t\tPartition: 0\tLeader: 0\tReplicas: 0,1\tIsr: 0,1\tMarkedForDeletion: true\n");
+    CHECK(
+        sandbox.run(command(Action::describe, "t")).out ==
+        "Topic: t\tPartitionCount: 1\tReplicationFactor: 2\tConfigs: \tMarkedForDeletion: true\n"
+        "\tTopic: t\tPartition: 0\tLeader: 0\tReplicas: 0,1\tIsr: 0,1\tMarkedForDeletion: true\n");
   }
 }
 
-TEST_CASE("--describe: config overrides in the order Kafka's collections give them",
+TEST_CASE("kafka-topics.sh --describe: config overrides in the order Kafka's collections give them",
           "[topics][describe]") {
   TopicCommandOptions with_configs = create("c", 1, 1);
   with_configs.configs = {
@@ -533,6 +535,10 @@ TEST_CASE("describe, alter or delete a topic that does not exist", "[topics][err
     CHECK(deleted.err ==
           "[2019-11-30 07:07:02,569] ERROR java.lang.IllegalArgumentException: Topics in [] does "
           "not exist\n (kafka.admin.TopicCommand$)\n");
+    // AdminClientTopicService.describeTopic did not check.
+    const TopicCommandResult described = sandbox.run(bootstrap(command(Action::describe, "nope")));
+    CHECK(described.out.empty());
+    CHECK(described.exit_code == 0);
   }
   SECTION("2.8 and 3.x") {
     Sandbox sandbox({0}, KafkaVersion{2, 8, 0});
@@ -549,7 +555,7 @@ TEST_CASE("describe, alter or delete a topic that does not exist", "[topics][err
   }
 }
 
-TEST_CASE("--delete: internal topics, already marked, deletion over the broker",
+TEST_CASE("kafka-topics.sh --delete: internal topics, already marked, deletion over the broker",
           "[topics][delete]") {
   Sandbox sandbox({0}, KafkaVersion{2, 8, 0});
   sandbox.run(create("t", 1, 1));
@@ -557,7 +563,8 @@ TEST_CASE("--delete: internal topics, already marked, deletion over the broker",
   CHECK(sandbox.run(command(Action::delete_topic, "t")).exit_code == 0);
   CHECK(sandbox.run(command(Action::delete_topic, "t")).out ==
         "Topic t is already marked for deletion.\n");
-  const TopicCommandResult internal = sandbox.run(command(Action::delete_topic, "__consumer_offsets"));
+  const TopicCommandResult internal =
+      sandbox.run(command(Action::delete_topic, "__consumer_offsets"));
   CHECK(internal.out ==
         "Error while executing topic command : Topic __consumer_offsets is a kafka internal "
         "topic and is not allowed to be marked for deletion.\n");
@@ -582,7 +589,7 @@ TEST_CASE("--delete: internal topics, already marked, deletion over the broker",
   CHECK(v3.fixture.exists("/admin/delete_topics/t"));
 }
 
-TEST_CASE("--alter --partitions", "[topics][alter]") {
+TEST_CASE("kafka-topics.sh --alter --partitions", "[topics][alter]") {
   Sandbox sandbox({0, 1, 2}, KafkaVersion{2, 8, 0});
   sandbox.env.randomness = {1, 0};
   sandbox.env.new_topic_id = "SbJQ_jVrRFOYqlkfIgLwNg";
@@ -619,10 +626,11 @@ TEST_CASE("--alter --partitions", "[topics][alter]") {
         "ordering of the messages will be affected\n"
         "Error while executing topic command : The number of partitions for a topic can only be "
         "increased. Topic t currently has 3 partitions, 1 would not be an increase.\n");
-  CHECK(shrink.err ==
-        "[2019-11-30 07:07:02,569] ERROR org.apache.kafka.common.errors.InvalidPartitionsException: "
-        "The number of partitions for a topic can only be increased. Topic t currently has 3 "
-        "partitions, 1 would not be an increase.\n (kafka.admin.TopicCommand$)\n");
+  CHECK(
+      shrink.err ==
+      "[2019-11-30 07:07:02,569] ERROR org.apache.kafka.common.errors.InvalidPartitionsException: "
+      "The number of partitions for a topic can only be increased. Topic t currently has 3 "
+      "partitions, 1 would not be an increase.\n (kafka.admin.TopicCommand$)\n");
 
   SECTION("an explicit assignment for the new partitions") {
     alter.partitions = 4;
@@ -679,7 +687,7 @@ TEST_CASE("--alter --partitions", "[topics][alter]") {
   }
 }
 
-TEST_CASE("--alter --config, deprecated but still writing", "[topics][alter]") {
+TEST_CASE("kafka-topics.sh --alter --config, deprecated but still writing", "[topics][alter]") {
   Sandbox sandbox({0}, KafkaVersion{2, 8, 0});
   sandbox.run(create("t", 1, 1));
   TopicCommandOptions alter = command(Action::alter, "t");
@@ -743,14 +751,14 @@ TEST_CASE("Kafka 3.x over --bootstrap-server", "[topics][v3]") {
         "recognized option\n");
 }
 
-TEST_CASE("--describe over --bootstrap-server lists topics in HashMap order", "[topics][v3]") {
+TEST_CASE("kafka-topics.sh --describe over --bootstrap-server lists topics in HashMap order",
+          "[topics][v3]") {
   Sandbox sandbox({0}, KafkaVersion{3, 7, 0});
   for (const char* name : {"alpha", "beta", "gamma"}) sandbox.run(bootstrap(create(name, 1, 1)));
   const std::string out = sandbox.run(bootstrap(command(Action::describe))).out;
   CHECK(out.find("Topic: beta") < out.find("Topic: gamma"));
   CHECK(out.find("Topic: gamma") < out.find("Topic: alpha"));
-  CHECK(java_hash_map_order({"alpha", "beta", "gamma"}, 3) ==
-        std::vector<std::size_t>{1, 2, 0});
+  CHECK(java_hash_map_order({"alpha", "beta", "gamma"}, 3) == std::vector<std::size_t>{1, 2, 0});
 }
 
 TEST_CASE("parse_replica_assignment", "[topics][parse]") {
@@ -768,7 +776,8 @@ TEST_CASE("parse_replica_assignment", "[topics][parse]") {
     parse_replica_assignment("1:2,3");
     FAIL("no error");
   } catch (const AdminError& error) {
-    CHECK(std::string(error.what()).starts_with("Partition 1 has different replication factor: [I@"));
+    CHECK(
+        std::string(error.what()).starts_with("Partition 1 has different replication factor: [I@"));
     CHECK(error.exception_class() == "kafka.admin.AdminOperationException");
   }
   CHECK_THROWS_AS(parse_replica_assignment(",1"), AdminError);
