@@ -154,8 +154,34 @@ struct Outcome {
   }
 };
 
+// validate_batch (a leader's fast check) must accept exactly what decode_batch accepts, count
+// the same records and see the same null keys, and refuse with the same message.
+void check_validate_agrees(ByteView batch, Outcome& outcome, const std::string& where) {
+  std::string decoded;
+  std::string validated;
+  try {
+    const DecodedBatch d = decode_batch(batch);
+    bool null_key = false;
+    for (const Record& r : d.records) null_key = null_key || !r.key;
+    decoded = fmt::format("ok {} {}", d.records.size(), null_key);
+  } catch (const CorruptDataError& e) {
+    decoded = std::string("error ") + e.what();
+  }
+  try {
+    const BatchValidation v = validate_batch(batch);
+    validated = fmt::format("ok {} {}", v.records, v.has_record_without_key);
+  } catch (const CorruptDataError& e) {
+    validated = std::string("error ") + e.what();
+  }
+  if (decoded != validated) {
+    outcome.failures.push_back(where + ": decode_batch says '" + decoded +
+                               "' but validate_batch says '" + validated + "' " + hex(batch));
+  }
+}
+
 // decode_batch must return something consistent with the header, or throw CorruptDataError.
 void check_decode(ByteView batch, Outcome& outcome, const std::string& where) {
+  check_validate_agrees(batch, outcome, where);
   try {
     const DecodedBatch d = decode_batch(batch);
     ++outcome.decoded;
