@@ -94,7 +94,7 @@ class Planner {
                              context().unclean_leader_election_enabled(partition.topic),
                              context().leader_recovery_supported);
       if (!result.leader_and_isr) {
-        fail(partition, eligible_leaders_not_available,
+        fail(partition, protocol::Error::ELIGIBLE_LEADERS_NOT_AVAILABLE,
              failed_election(partition, offline_strategy));
         continue;
       }
@@ -190,7 +190,7 @@ ControllerDecision on_controlled_shutdown(const ControllerContext& context, std:
         planner.context().partition_replica_assignment(partition),
         planner.context().leadership(partition)->leader_and_isr, brokers);
     if (!result.leader_and_isr) {
-      planner.fail(partition, eligible_leaders_not_available,
+      planner.fail(partition, protocol::Error::ELIGIBLE_LEADERS_NOT_AVAILABLE,
                    failed_election(partition, controlled_shutdown_strategy));
       continue;
     }

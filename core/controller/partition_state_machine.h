@@ -28,9 +28,6 @@
 
 namespace ksim::controller {
 
-// ELIGIBLE_LEADERS_NOT_AVAILABLE (83), which core/protocol/errors.h does not name yet.
-inline constexpr protocol::Error eligible_leaders_not_available = static_cast<protocol::Error>(83);
-
 enum class StateChangeReason {
   new_partition,                 // NewPartition -> OnlinePartition
   offline_election,              // OfflinePartition -> OnlinePartition

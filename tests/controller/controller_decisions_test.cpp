@@ -156,7 +156,7 @@ TEST_CASE("the last ISR member dies: leader -1, the ISR keeps it, unclean off ke
   cluster.kill({0});
   const ControllerDecision decision = cluster.kill({2});
   REQUIRE(decision.failures.size() == 1);
-  CHECK(decision.failures[0].error == eligible_leaders_not_available);
+  CHECK(decision.failures[0].error == ksim::protocol::Error::ELIGIBLE_LEADERS_NOT_AVAILABLE);
   CHECK(decision.failures[0].message ==
         "Failed to elect leader for partition my-replicated-topic-0 under strategy "
         "OfflinePartitionLeaderElectionStrategy(false)");

@@ -14,6 +14,8 @@ TEST_CASE("error codes carry Kafka's numbers and names", "[protocol]") {
   CHECK(static_cast<int>(Error::UNKNOWN_LEADER_EPOCH) == 75);
   CHECK(error_name(Error::NOT_ENOUGH_REPLICAS) == "NOT_ENOUGH_REPLICAS");
   CHECK(error_name(Error::NONE) == "NONE");
+  CHECK(static_cast<int>(Error::ELIGIBLE_LEADERS_NOT_AVAILABLE) == 83);
+  CHECK(error_name(Error::ELIGIBLE_LEADERS_NOT_AVAILABLE) == "ELIGIBLE_LEADERS_NOT_AVAILABLE");
   CHECK(error_name(static_cast<Error>(999)) == "UNKNOWN_SERVER_ERROR");
 }
 
