@@ -15,6 +15,7 @@
 #include "core/storage/log.h"
 #include "core/storage/memory_file_system.h"
 #include "core/storage/record_batch.h"
+#include "tests/support/producer_batch.h"
 
 namespace ksim::replication::test {
 
@@ -23,15 +24,7 @@ inline const storage::TopicPartition tp0{"t", 0};
 // One producer batch (base offset 0, as a producer sends it), one record per value.
 inline storage::Bytes producer_batch(const std::vector<std::string>& values,
                                      std::int64_t timestamp = 1000) {
-  std::vector<storage::Record> records;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    storage::Record record;
-    record.offset = static_cast<std::int64_t>(i);
-    record.timestamp = timestamp;
-    record.value = storage::to_bytes(values[i]);
-    records.push_back(std::move(record));
-  }
-  return storage::encode_batch(storage::BatchSpec{}, records);
+  return test_support::batch_of(values, timestamp);
 }
 
 // The values in a log from `from` on (from its log start offset by default).

@@ -20,6 +20,7 @@
 #include "sim/disk/durable_directory_file_system.h"
 #include "sim/disk/sim_disk.h"
 #include "tests/support/temporary_directory.h"
+#include "tests/support/producer_batch.h"
 
 namespace ksim::sim::disk_test {
 
@@ -89,19 +90,7 @@ struct SimDiskFixture {
   std::unique_ptr<SimDisk> disk;
 };
 
-// One producer batch of values (base offset 0, as a producer sends it).
-inline storage::Bytes batch_of(const std::vector<std::string>& values,
-                               std::int64_t timestamp = 1000) {
-  std::vector<storage::Record> records;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    storage::Record record;
-    record.offset = static_cast<std::int64_t>(i);
-    record.timestamp = timestamp;
-    record.value = storage::to_bytes(values[i]);
-    records.push_back(std::move(record));
-  }
-  return storage::encode_batch(storage::BatchSpec{}, records);
-}
+using ksim::test_support::batch_of;
 
 // Appends `batches` batches of one record "v<offset>" each; returns the LEO.
 inline std::int64_t append_values(storage::Log& log, int batches) {

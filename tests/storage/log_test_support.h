@@ -8,6 +8,7 @@
 #include "core/storage/log.h"
 #include "core/storage/memory_file_system.h"
 #include "core/storage/record_batch.h"
+#include "tests/support/producer_batch.h"
 
 namespace ksim::storage::test {
 
@@ -16,21 +17,7 @@ struct KeyValue {
   std::optional<std::string> value;  // nullopt: a tombstone
 };
 
-// One producer batch (base offset 0, as a producer sends it) of values without keys.
-inline Bytes batch_of(const std::vector<std::string>& values, std::int64_t timestamp = 1000,
-                      CompressionType compression = CompressionType::none) {
-  std::vector<Record> records;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    Record r;
-    r.offset = static_cast<std::int64_t>(i);
-    r.timestamp = timestamp;
-    r.value = to_bytes(values[i]);
-    records.push_back(std::move(r));
-  }
-  BatchSpec spec;
-  spec.compression = compression;
-  return encode_batch(spec, records);
-}
+using ksim::test_support::batch_of;
 
 inline Bytes keyed_batch(const std::vector<KeyValue>& entries, std::int64_t timestamp = 1000) {
   std::vector<Record> records;
