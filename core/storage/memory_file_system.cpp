@@ -16,16 +16,6 @@
 namespace ksim::storage {
 namespace memory_file_system_detail {
 
-// The disk as a whole: its limits, its switches and its counters. Shared by every file node,
-// so a handle that outlives the file system stays safe.
-struct Volume {
-  std::optional<std::uint64_t> capacity_bytes;
-  bool fail_writes = false;
-  std::uint64_t used_bytes = 0;
-  std::uint64_t unsynced_bytes = 0;
-  std::uint64_t bytes_written = 0;
-  std::uint64_t fsync_calls = 0;
-};
 
 // A file's bytes, contiguous. Grown with realloc rather than std::vector: for large blocks
 // glibc's realloc moves the pages (mremap) instead of copying every byte, which keeps appends to
@@ -221,10 +211,7 @@ class MemoryFile final : public File {
   void append(ByteView data) override {
     const Volume& volume = *node_->volume;
     check_writable();
-    if (volume.capacity_bytes && (volume.used_bytes > *volume.capacity_bytes ||
-                                  data.size() > *volume.capacity_bytes - volume.used_bytes)) {
-      throw IoError(Kind::no_space, "No space left on device: " + path_);
-    }
+    check_room(volume, data.size(), path_);
     node_->append(data);
   }
 
@@ -397,20 +384,7 @@ void MemoryFileSystem::power_loss(const TornWriteChooser& choose) {
     std::uint64_t unsynced = node->unsynced_bytes();
     if (unsynced == 0) continue;
     TornWrite torn = choose ? choose(path, node->durable_size, unsynced) : TornWrite{};
-    if (torn.bytes_kept > unsynced) {
-      throw std::invalid_argument("Torn write of " + path + " keeps " +
-                                  std::to_string(torn.bytes_kept) + " bytes but only " +
-                                  std::to_string(unsynced) + " are unsynced");
-    }
-    for (const GarbageBytes& garbage : torn.garbage) {
-      if (garbage.offset_in_tail > torn.bytes_kept ||
-          garbage.bytes.size() > torn.bytes_kept - garbage.offset_in_tail) {
-        throw std::invalid_argument(
-            "Garbage at unsynced offset " + std::to_string(garbage.offset_in_tail) + " (" +
-            std::to_string(garbage.bytes.size()) + " bytes) lies outside the " +
-            std::to_string(torn.bytes_kept) + " bytes kept of " + path);
-      }
-    }
+    validate_torn_write(torn, unsynced, path);
     fates.push_back({node.get(), std::move(torn)});
   }
   for (Fate& fate : fates) {

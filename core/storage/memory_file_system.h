@@ -34,33 +34,15 @@
 #include <vector>
 
 #include "core/storage/bytes.h"
+#include "core/storage/durability_model.h"
 #include "core/storage/file_system.h"
 
 namespace ksim::storage {
 
 namespace memory_file_system_detail {
-struct Volume;
+using Volume = DiskVolume;
 struct Entry;
 }  // namespace memory_file_system_detail
-
-// Bytes that land on the disk in place of what was written, when a power cut tears a write.
-struct GarbageBytes {
-  std::uint64_t offset_in_tail = 0;  // 0 is the file's first unsynced byte (at durable_size)
-  Bytes bytes;
-};
-
-// What a power cut leaves of one file's unsynced tail: its first bytes_kept bytes reached the
-// disk (0 drops the whole tail), and some of those hold garbage instead of the written bytes.
-// Every garbage range must lie inside the kept bytes.
-struct TornWrite {
-  std::uint64_t bytes_kept = 0;
-  std::vector<GarbageBytes> garbage;
-};
-
-// Called once per file that has unsynced bytes, in sorted path order, with the file's path,
-// its durable size and how many bytes past it were written but not synced.
-using TornWriteChooser = std::function<TornWrite(
-    std::string_view path, std::uint64_t durable_size, std::uint64_t unsynced_bytes)>;
 
 class MemoryFileSystem final : public FileSystem {
  public:

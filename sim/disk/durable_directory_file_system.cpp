@@ -11,15 +11,6 @@
 namespace ksim::sim {
 namespace durable_directory_detail {
 
-// The disk as a whole, shared by every file state so a handle outliving the file system is safe.
-struct Volume {
-  std::optional<std::uint64_t> capacity_bytes;
-  bool fail_writes = false;
-  std::uint64_t used_bytes = 0;
-  std::uint64_t unsynced_bytes = 0;
-  std::uint64_t bytes_written = 0;
-  std::uint64_t fsync_calls = 0;
-};
 
 // One file's model, shared by its entry in the map and its open handles (like an inode).
 // Invariant: durable_size <= size; the durable content is the first durable_size bytes.
@@ -82,10 +73,7 @@ class DurableFile final : public storage::File {
   void append(storage::ByteView data) override {
     const Volume& volume = *state_->volume;
     check_writable();
-    if (volume.capacity_bytes && (volume.used_bytes > *volume.capacity_bytes ||
-                                  data.size() > *volume.capacity_bytes - volume.used_bytes)) {
-      throw storage::IoError(Kind::no_space, "No space left on device: " + path_);
-    }
+    storage::check_room(volume, data.size(), path_);
     real_->append(data);  // a real failure writes nothing either (PosixFileSystem undoes it)
     state_->append(data.size());
   }
@@ -238,20 +226,7 @@ void DurableDirectoryFileSystem::power_loss(const storage::TornWriteChooser& cho
     if (unsynced == 0) continue;
     storage::TornWrite torn =
         choose ? choose(path, state->durable_size, unsynced) : storage::TornWrite{};
-    if (torn.bytes_kept > unsynced) {
-      throw std::invalid_argument("Torn write of " + path + " keeps " +
-                                  std::to_string(torn.bytes_kept) + " bytes but only " +
-                                  std::to_string(unsynced) + " are unsynced");
-    }
-    for (const storage::GarbageBytes& garbage : torn.garbage) {
-      if (garbage.offset_in_tail > torn.bytes_kept ||
-          garbage.bytes.size() > torn.bytes_kept - garbage.offset_in_tail) {
-        throw std::invalid_argument(
-            "Garbage at unsynced offset " + std::to_string(garbage.offset_in_tail) + " (" +
-            std::to_string(garbage.bytes.size()) + " bytes) lies outside the " +
-            std::to_string(torn.bytes_kept) + " bytes kept of " + path);
-      }
-    }
+    storage::validate_torn_write(torn, unsynced, path);
     fates.push_back({&path, state.get(), std::move(torn)});
   }
   for (Fate& fate : fates) {

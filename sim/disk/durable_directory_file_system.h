@@ -38,7 +38,7 @@
 namespace ksim::sim {
 
 namespace durable_directory_detail {
-struct Volume;
+using Volume = storage::DiskVolume;
 struct FileState;
 }  // namespace durable_directory_detail
 
