@@ -74,6 +74,7 @@ class World::NodeContext final : public ProcessContext {
     world_.network_.send(end, std::move(message));
   }
   void close(ConnectionId end) override { world_.network_.close(end); }
+  void exit() override { host_->exit_after_shutdown(); }
 
   Prng& prng(std::string_view purpose) override {
     std::string name = world_.network_.node(node_).name;

@@ -43,6 +43,7 @@ bool Host::start() {
 
 void Host::stop(ProcessState state, HostObserver::Stop how) {
   state_ = state;
+  shutting_down_ = false;
   process_.reset();
   deferred_.clear();
   sim_.digest().mix(0x5707u);  // "stop"
@@ -85,10 +86,21 @@ bool Host::resume() {
 }
 
 bool Host::controlled_shutdown() {
-  if (state_ != ProcessState::running) return false;
+  if (state_ != ProcessState::running || shutting_down_) return false;
+  if (!process_->begin_shutdown()) {
+    shutting_down_ = true;  // the process calls exit_after_shutdown() when it is done
+    return true;
+  }
   process_->shutdown();
   stop(ProcessState::stopped, HostObserver::Stop::controlled);
   return true;
+}
+
+void Host::exit_after_shutdown() {
+  run_on_process(sim_.now(), resume_kind_, [this] {
+    process_->shutdown();
+    stop(ProcessState::stopped, HostObserver::Stop::controlled);
+  });
 }
 
 EventHandle Host::run_on_process(SimTime time, EventKind kind, EventCallback&& callback) {

@@ -65,7 +65,11 @@ class Host {
   bool power_off();             // the machine loses power: unsynced bytes are gone
   bool pause();                 // SIGSTOP
   bool resume();                // SIGCONT
-  bool controlled_shutdown();   // SIGTERM: Process::shutdown, then stopped
+  bool controlled_shutdown();   // SIGTERM: Process::shutdown, then stopped (maybe later)
+  // A process that began a controlled shutdown is done: it stops in a new event now.
+  void exit_after_shutdown();
+  // SIGTERM was delivered and the process has not finished leaving yet.
+  bool shutting_down() const { return shutting_down_; }
 
   // Runs `callback` on the process at `time` if it is still the same incarnation then; waits
   // while paused. Returns the kernel handle (cancel it with Simulation::cancel).
@@ -99,6 +103,7 @@ class Host {
   std::unique_ptr<Process> process_;
   std::deque<EventCallback> deferred_;
   EventKind resume_kind_;
+  bool shutting_down_ = false;
 };
 
 }  // namespace ksim::sim

@@ -19,6 +19,10 @@ class Process {
   // A controlled shutdown (SIGTERM): finish cleanly (flush, checkpoint, leave the cluster).
   // The host stops the process when this returns.
   virtual void shutdown() {}
+  // SIGTERM arrived. Return true to stop now (shutdown() runs at once); return false to keep
+  // running while the process leaves the cluster (a Kafka broker's controlled shutdown asks the
+  // controller to move its leaderships first) and call ProcessContext::exit() when done.
+  virtual bool begin_shutdown() { return true; }
 };
 
 using ProcessFactory = std::function<std::unique_ptr<Process>()>;

@@ -41,6 +41,10 @@ class ProcessContext {
   virtual void send(ConnectionId end, Message message) = 0;
   virtual void close(ConnectionId end) = 0;
 
+  // The process is done with a controlled shutdown it began (Process::begin_shutdown returned
+  // false): shutdown() runs and the process stops, in a new event at the current time.
+  virtual void exit() = 0;
+
   // A random stream of this node: "<node name>/<purpose>". Deterministic per seed.
   virtual Prng& prng(std::string_view purpose) = 0;
 };

@@ -2,6 +2,7 @@
 // resume with late timers, controlled shutdown, and what the world is told.
 #include <catch2/catch.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,7 @@ struct TestContext : ProcessContext {
   ConnectionId connect(NodeId to) override { return net.connect(self, to); }
   void send(ConnectionId end, Message message) override { net.send(end, std::move(message)); }
   void close(ConnectionId end) override { net.close(end); }
+  void exit() override { host->exit_after_shutdown(); }
   Prng& prng(std::string_view purpose) override { return sim.prng(purpose); }
 };
 
@@ -72,6 +74,15 @@ struct Ticker : Process {
     });
   }
   void shutdown() override { log.push_back("shutdown@" + context->now().to_string()); }
+  // With a leave time, SIGTERM starts a goodbye that takes that long (a broker's controlled
+  // shutdown waiting for the controller).
+  std::optional<SimDuration> leave_time;
+  bool begin_shutdown() override {
+    if (!leave_time) return true;
+    log.push_back("leaving@" + context->now().to_string());
+    context->set_timer(*leave_time, "leave", [this] { context->exit(); });
+    return false;
+  }
 };
 
 struct Fixture {
@@ -148,6 +159,37 @@ TEST_CASE("a controlled shutdown lets the process finish first", "[process]") {
   CHECK(f.observer.calls.back() == "stopped: controlled");
   f.sim.run_until(SimTime::from_ms(1000));
   CHECK(f.log.size() == 3);
+}
+
+TEST_CASE("a process may take its time to leave after SIGTERM, and keeps running meanwhile",
+          "[process]") {
+  Fixture f;
+  f.host.start();
+  f.sim.run_until(SimTime::from_ms(250));
+  static_cast<Ticker*>(f.host.process())->leave_time = 120_ms;
+  REQUIRE(f.host.controlled_shutdown());
+  CHECK(f.host.state() == ProcessState::running);
+  CHECK(f.host.shutting_down());
+  CHECK_FALSE(f.host.controlled_shutdown());  // one SIGTERM is enough
+  f.sim.run_until(SimTime::from_ms(1000));
+  CHECK(f.host.state() == ProcessState::stopped);
+  CHECK_FALSE(f.host.shutting_down());
+  CHECK(f.log == std::vector<std::string>{"1@0.100s", "1@0.200s", "leaving@0.250s", "1@0.300s",
+                                          "shutdown@0.370s"});
+  CHECK(f.observer.calls.back() == "stopped: controlled");
+}
+
+TEST_CASE("a kill during a slow shutdown wins: shutdown() never runs", "[process]") {
+  Fixture f;
+  f.host.start();
+  f.sim.run_until(SimTime::from_ms(250));
+  static_cast<Ticker*>(f.host.process())->leave_time = 500_ms;
+  REQUIRE(f.host.controlled_shutdown());
+  f.sim.run_until(SimTime::from_ms(400));
+  REQUIRE(f.host.kill());
+  f.sim.run_until(SimTime::from_ms(2000));
+  CHECK(f.host.state() == ProcessState::killed);
+  CHECK(f.log.back() == "1@0.400s");
 }
 
 TEST_CASE("powering off a host with a dead process still cuts its power", "[process]") {
