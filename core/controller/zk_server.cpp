@@ -246,6 +246,8 @@ std::vector<SessionId> ZooKeeperServer::expire_sessions(std::int64_t now_ms) {
   return std::exchange(expired_, {});
 }
 
+void ZooKeeperServer::restart(std::int64_t now_ms) { sessions_.touch_all_sessions(now_ms); }
+
 std::optional<std::int64_t> ZooKeeperServer::next_expiry_time() const {
   return sessions_.next_expiry_time();
 }

@@ -131,6 +131,10 @@ class ZooKeeperServer {
   // Expires every session due at `now_ms` and returns the sessions expired since the last call
   // (those found due by requests in between included), in the order they expired.
   std::vector<SessionId> expire_sessions(std::int64_t now_ms);
+  // A restart of the server (its state restored from the fsynced txn log): every live session
+  // gets a fresh timeout from `now_ms`, as ZooKeeper gives the sessions it loads at startup, so
+  // they do not all expire at once for the time the server was down.
+  void restart(std::int64_t now_ms);
   // When the next session falls due (for the caller's timer); nullopt when none can.
   std::optional<std::int64_t> next_expiry_time() const;
 

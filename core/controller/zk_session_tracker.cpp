@@ -44,6 +44,13 @@ bool SessionTracker::touch_session(SessionId id, std::int64_t now_ms) {
   return true;
 }
 
+void SessionTracker::touch_all_sessions(std::int64_t now_ms) {
+  for (auto& [id, session] : sessions_) {
+    if (!session.closing)
+      move_to_bucket(session, round_to_next_interval(now_ms + session.timeout_ms));
+  }
+}
+
 bool SessionTracker::is_live(SessionId id) const {
   const auto it = sessions_.find(id);
   return it != sessions_.end() && !it->second.closing;

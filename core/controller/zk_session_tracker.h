@@ -45,6 +45,9 @@ class SessionTracker {
   // touchSession: false (and nothing changes) for an unknown or closing session.
   bool touch_session(SessionId session, std::int64_t now_ms);
   bool is_live(SessionId session) const;
+  // Touches every live session at `now_ms`: what ZooKeeper does to the sessions it restores from
+  // its snapshot at startup (SessionTrackerImpl adds each with a fresh timeout).
+  void touch_all_sessions(std::int64_t now_ms);
   void set_session_closing(SessionId session);
   void remove_session(SessionId session);
 

@@ -420,3 +420,33 @@ TEST_CASE("wire sizes grow with paths and data", "[zk][client]") {
   CHECK(Response{1, 0, GetDataResult{Code::NONODE, {}, {}}}.code() == Code::NONODE);
   CHECK(Response{1, 0, Code::SESSIONEXPIRED}.code() == Code::SESSIONEXPIRED);
 }
+
+TEST_CASE("a restarted server gives every live session a fresh timeout", "[zk][client]") {
+  ZooKeeperServer server(ZooKeeperConfig{}, 0);
+  const SessionId a = server.create_session(18000, 0).session_id;
+  const SessionId b = server.create_session(6000, 1000).session_id;
+  CHECK(server.session_tracker().session(a)->expiry_time_ms == 20000);
+  CHECK(server.session_tracker().session(b)->expiry_time_ms == 8000);
+  // Down from 1 s to 50 s: both would be long expired; ZooKeeper restores them afresh.
+  server.restart(50000);
+  CHECK(server.session_tracker().session(a)->expiry_time_ms == 70000);
+  CHECK(server.session_tracker().session(b)->expiry_time_ms == 58000);
+  CHECK(server.next_expiry_time() == 58000);
+  CHECK(server.expire_sessions(57999).empty());
+  CHECK(server.expire_sessions(58000) == std::vector<SessionId>{b});
+}
+
+TEST_CASE("process_connect resumes a live session and reports an unknown one expired",
+          "[zk][client]") {
+  ZooKeeperServer server(ZooKeeperConfig{}, 0);
+  const ConnectResponse created = process_connect(server, ConnectRequest{0, 30000, 0}, 0);
+  CHECK(created.timeout_ms == 30000);
+  CHECK_FALSE(created.expired());
+  const ConnectResponse resumed =
+      process_connect(server, ConnectRequest{created.session_id, 18000, 1}, 5000);
+  CHECK(resumed.session_id == created.session_id);
+  CHECK(resumed.timeout_ms == 30000);  // the session keeps the timeout it was created with
+  CHECK(server.session_tracker().session(created.session_id)->expiry_time_ms == 36000);
+  CHECK(process_connect(server, ConnectRequest{created.session_id + 7, 18000, 0}, 5000).expired());
+  CHECK(process_connect(server, ConnectRequest{created.session_id, 18000, 0}, 36000).expired());
+}
