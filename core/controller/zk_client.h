@@ -42,6 +42,10 @@ std::string_view session_state_name(SessionState state);
 struct ZkClientConfig {
   std::int32_t session_timeout_ms = 18000;     // zookeeper.session.timeout.ms
   std::int32_t connection_timeout_ms = 18000;  // zookeeper.connection.timeout.ms
+  // The wait before reconnecting after a connection broke (ZooKeeper's ClientCnxn sleeps a
+  // random 0..1000 ms before every connect but the first; this is its mean, fixed: core draws no
+  // random numbers).
+  std::int32_t reconnect_backoff_ms = 500;
 };
 
 // What the caller's transport must do, in order.
@@ -93,6 +97,7 @@ class ZkClient {
   std::optional<std::int64_t> next_deadline_ms() const;
 
   // --- operations (answered through the callback, also with SESSIONEXPIRED) ---------------------
+  // A bad path throws InvalidPathError before anything is queued (ZooKeeper's client-side check).
   void create(std::string path, ZNodeData data, CreateMode mode, Callback<CreateResult> done);
   void delete_node(std::string path, std::int32_t version, std::function<void(Code)> done);
   void set_data(std::string path, ZNodeData data, std::int32_t version,
@@ -114,8 +119,17 @@ class ZkClient {
   void submit(RequestBody body, std::function<void(const ResponseBody&)> on_answer);
   void set_state(SessionState state);
   void send_pending(std::int64_t now_ms);
+  void send(const Request& request, std::int64_t now_ms);
   void fail_all(Code code);
   void request_connection(std::int64_t now_ms);
+  // Closes the current connection and reconnects after the backoff (the session stays).
+  void drop_connection(std::int64_t now_ms);
+  void forget_connection();
+  void session_expired();
+  void end_session(SessionState final_state);
+  void finish_close(Code code);
+  void observe(std::int64_t now_ms);
+  ZkTransportAction& push_action(ZkTransportAction::Kind kind);
 
   ZkClientConfig config_;
   SessionState state_ = SessionState::not_started;
@@ -124,10 +138,13 @@ class ZkClient {
   Zxid last_zxid_seen_ = 0;
   bool transport_open_ = false;       // a connection exists (maybe before its ConnectResponse)
   bool handshake_done_ = false;       // ConnectResponse received on it
+  bool closing_ = false;              // CloseSessionOp submitted, not answered yet
   std::int32_t next_xid_ = 1;
+  std::int64_t clock_ms_ = 0;         // the latest time any call brought (operations take none)
   std::int64_t last_send_ms_ = 0;     // for pings
   std::int64_t last_receive_ms_ = 0;  // for the read timeout
   std::int64_t connect_started_ms_ = 0;
+  std::optional<std::int64_t> reconnect_at_ms_;
   std::function<void(const WatchedEvent&)> watch_handler_;
   std::function<void(SessionState)> state_handler_;
   std::function<void(Code)> close_done_;
