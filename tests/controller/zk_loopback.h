@@ -30,8 +30,13 @@ class ZkLoopback {
   };
 
   ZkLoopback() {
+    // Kafka's makeSurePersistentPathExists: parents first, existing nodes are fine.
     for (const std::string& path : ZkPaths::persistent_paths()) {
-      server.create(admin_session, path, std::nullopt, zk::CreateMode::PERSISTENT, now);
+      for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+        server.create(admin_session, path.substr(0, slash), std::nullopt,
+                      zk::CreateMode::PERSISTENT, now);
+        if (slash == std::string::npos) break;
+      }
     }
     server.take_watch_events();
   }
