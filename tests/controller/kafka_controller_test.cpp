@@ -120,7 +120,7 @@ TEST_CASE("controller: a new topic gets its leaders written and LeaderAndIsr sen
   options.topic = "t";
   options.replica_assignment = "1:2:0,2:0:1";
   TopicCommandEnvironment environment;
-  environment.version = KafkaVersion{3, 7, 0};
+  environment.version = KafkaVersion{2, 8, 0};  // the last release with --zookeeper
   environment.new_topic_id = "SbJQ_jVrRFOYqlkfIgLwNg";
   const TopicCommandResult created = run_topic_command(
       read_cluster_metadata(cluster.net.server.data_tree()), options, environment);
