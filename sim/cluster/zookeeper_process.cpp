@@ -153,6 +153,11 @@ void ZooKeeperProcess::close_all(const std::vector<ConnectionId>& connections) {
   for (const ConnectionId connection : connections) context_->close(connection);
 }
 
+void ZooKeeperProcess::deliver_pending_watch_events() {
+  deliver_watch_events();
+  arm_expiry_timer();
+}
+
 void ZooKeeperProcess::deliver_watch_events() {
   zk::ZooKeeperServer& zk = server();
   for (zk::WatchedEvent& event : zk.take_watch_events()) {

@@ -57,6 +57,9 @@ class ZooKeeperProcess final : public Process {
   controller::zk::ZooKeeperServer& server() { return store_->server(); }
   // The server's clock now: simulated ms plus the epoch offset.
   std::int64_t now_ms() const;
+  // Sends the watch events that writes made outside any request fired (an admin tool applying
+  // its writes to the server directly), and re-arms the expiry timer.
+  void deliver_pending_watch_events();
   // The connection a session is bound to, if any (for tests and views).
   std::optional<ConnectionId> connection_of(controller::zk::SessionId session) const;
 

@@ -1,0 +1,122 @@
+// KafkaCluster: a ZooKeeper-mode Kafka cluster in the simulated world, through its C++ API: the
+// zookeeper node, N brokers (ids from 0, as in Kafka's quickstart), and scripted clients, with
+// the replication invariants checked after every event. Tests, scenarios and the GUI drive it:
+// create topics as kafka-topics.sh does (through ZooKeeper), produce and fetch with a client,
+// kill -9 / power off / pause / stop / start brokers, cut the network, and look at every
+// broker's partitions and at ZooKeeper.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/controller/cluster_metadata.h"
+#include "core/controller/topic_command.h"
+#include "core/replication/partition.h"
+#include "sim/cluster/broker_config.h"
+#include "sim/cluster/broker_process.h"
+#include "sim/cluster/replication_invariants.h"
+#include "sim/cluster/scripted_client.h"
+#include "sim/cluster/zookeeper_process.h"
+#include "sim/world.h"
+
+namespace ksim::sim::cluster {
+
+struct ClusterOptions {
+  WorldOptions world = {};
+  std::int32_t brokers = 3;
+  std::int32_t first_broker_id = 0;
+  BrokerConfig broker = {};  // every broker's settings; broker_id is set per broker
+  ZooKeeperProcessOptions zookeeper = {};
+  std::vector<std::string> clients = {"client"};
+  bool check_invariants = true;
+  ViolationMode invariant_violations = ViolationMode::fail;
+
+  // inter.broker.protocol.version: the replication rules and the controller's Kafka release
+  // together, with that release's defaults (replica.lag.time.max.ms 10000 before 2.5,
+  // zookeeper.session.timeout.ms 6000 before 2.5).
+  void set_protocol_version(replication::ProtocolVersion version);
+};
+
+class KafkaCluster final : public ClusterView, public BrokerEventSink {
+ public:
+  explicit KafkaCluster(ClusterOptions options);
+  ~KafkaCluster() override;
+  KafkaCluster(const KafkaCluster&) = delete;
+  KafkaCluster& operator=(const KafkaCluster&) = delete;
+
+  World& world() { return *world_; }
+  Simulation& sim() { return world_->sim(); }
+  SimTime now() const { return world_->sim().now(); }
+  const ClusterOptions& options() const { return options_; }
+
+  // Starts zookeeper, every broker and every client, now.
+  void start();
+  // Runs until every broker is registered, a controller is elected and knows them all.
+  void wait_until_ready(SimDuration timeout = SimDuration::from_ms(30000));
+
+  // --- brokers -----------------------------------------------------------------------------------
+  std::vector<std::int32_t> broker_ids() const;
+  static std::string node_name(std::int32_t broker_id);
+  // The running (or paused) broker process; nullptr when it is down.
+  KafkaBroker* broker(std::int32_t broker_id);
+  const KafkaBroker* broker(std::int32_t broker_id) const;
+  std::vector<const KafkaBroker*> running_brokers() const override;
+  // The partition on a running broker, or nullptr.
+  const replication::Partition* replica(std::int32_t broker_id,
+                                        const storage::TopicPartition& tp) const;
+
+  // Lifecycle faults (false where they do not apply).
+  bool kill(std::int32_t broker_id);
+  bool power_off(std::int32_t broker_id);
+  bool start_broker(std::int32_t broker_id);
+  bool shutdown(std::int32_t broker_id);  // controlled shutdown (SIGTERM)
+  bool pause(std::int32_t broker_id);
+  bool resume(std::int32_t broker_id);
+
+  // --- clients -----------------------------------------------------------------------------------
+  ScriptedClient& client(const std::string& name = "client");
+  ClientLedger& ledger(const std::string& name = "client");
+
+  // --- ZooKeeper and the controller ---------------------------------------------------------------
+  ZooKeeperStore& zookeeper() { return *zookeeper_; }
+  controller::ClusterMetadata metadata() const;  // what ZooKeeper holds now
+  std::optional<std::int32_t> controller_id() const;
+  std::optional<controller::PartitionLeadership> partition_state(
+      const storage::TopicPartition& tp) const;
+  // kafka-topics.sh (--zookeeper before 3.0, --bootstrap-server since): runs now against ZooKeeper and applies its writes in a short
+  // session of its own (as the tool does); the controller reacts through its watches.
+  controller::TopicCommandResult topics(controller::TopicCommandOptions options);
+  // --create; throws std::runtime_error with the tool's message when it fails.
+  void create_topic(const std::string& topic, std::int32_t partitions,
+                    std::int32_t replication_factor, controller::ConfigEntries configs = {});
+  // --describe's output for one topic (Kafka 2.8's format).
+  std::string describe(const std::string& topic);
+
+  // --- running -------------------------------------------------------------------------------------
+  void run_for(SimDuration duration) { world_->sim().run_for(duration); }
+  void run_until(SimTime time) { world_->sim().run_until(time); }
+  // Runs until `condition` holds; throws (naming `what`) if it does not within `timeout`.
+  void run_until(const std::function<bool()>& condition, SimDuration timeout,
+                 std::string_view what);
+
+  // --- what happened -------------------------------------------------------------------------------
+  const std::vector<BrokerEvent>& events() const { return events_; }
+  std::string events_text() const;
+  ReplicationInvariants* invariants() { return invariants_; }
+  void broker_event(BrokerEvent event) override;
+
+ private:
+  ClusterOptions options_;
+  std::unique_ptr<World> world_;
+  std::shared_ptr<ZooKeeperStore> zookeeper_;
+  std::map<std::string, std::unique_ptr<ClientLedger>> ledgers_;
+  std::vector<BrokerEvent> events_;
+  ReplicationInvariants* invariants_ = nullptr;
+  std::uint64_t admin_sessions_ = 0;
+};
+
+}  // namespace ksim::sim::cluster

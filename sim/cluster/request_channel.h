@@ -1,0 +1,59 @@
+// RequestChannel: one process's client connection to another node for Kafka requests (Kafka's
+// NetworkClient for one destination): correlation ids, answers matched to callbacks, a request
+// timeout that drops the connection (as NetworkClient does), and a fresh connection on the next
+// send after a break. A broker has one per (peer, purpose), as Kafka has separate connections for
+// its replica fetchers, the controller's channel and the broker-to-controller channel, so a
+// long-polling fetch never holds back a LeaderAndIsr.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "sim/cluster/broker_messages.h"
+#include "sim/process/process_context.h"
+
+namespace ksim::sim::cluster {
+
+class RequestChannel {
+ public:
+  // The answer, or nullptr when none will come (the connection broke or the request timed out).
+  using Done = std::function<void(const KafkaResponse* response)>;
+
+  RequestChannel(ProcessContext& context, NodeId peer, SimDuration request_timeout);
+  RequestChannel(const RequestChannel&) = delete;
+  RequestChannel& operator=(const RequestChannel&) = delete;
+  ~RequestChannel();
+
+  NodeId peer() const { return peer_; }
+  // Sends now (connecting first if needed: what is sent before the handshake waits in order).
+  void send(RequestBody body, Done done);
+  // A request Kafka never answers (a produce with acks=0): on the wire, nothing awaited.
+  void send_without_response(RequestBody body);
+  std::size_t in_flight() const { return in_flight_.size(); }
+  bool connected() const { return connection_.has_value(); }
+
+  // From the process's network handlers: true when the event belongs to this channel.
+  bool on_message(Delivery& delivery);
+  bool on_disconnect(ConnectionId end);
+  // Drops the connection; every request in flight fails.
+  void close();
+
+ private:
+  void fail_all();
+
+  struct InFlight {
+    Done done;
+    EventHandle timeout;
+  };
+  ProcessContext* context_;
+  NodeId peer_;
+  SimDuration request_timeout_;
+  std::optional<ConnectionId> connection_;
+  std::int32_t next_correlation_id_ = 0;
+  std::map<std::int32_t, InFlight> in_flight_;
+};
+
+}  // namespace ksim::sim::cluster

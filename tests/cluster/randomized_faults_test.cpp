@@ -1,0 +1,140 @@
+// The randomised test: many seeds, each a cluster of 3 brokers (RF 3, min.insync.replicas 2,
+// acks=all, unclean election off, protocol 3.7) under a random schedule of single faults (kill
+// -9, power loss, pause, isolation, a split), one at a time, each healed before the next. The
+// replication invariants are checked after every event; at the end no acknowledged record may
+// be missing from the partition, at the offset it was acknowledged at.
+//
+// KSIM_RANDOM_SEEDS sets how many seeds (default 1000; the sanitizer build runs fewer).
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+
+#include "cluster_test_support.h"
+
+namespace ksim::sim::cluster::test {
+
+namespace {
+
+std::uint64_t seed_count() {
+  if (const char* text = std::getenv("KSIM_RANDOM_SEEDS")) return std::strtoull(text, nullptr, 10);
+  return 1000;
+}
+
+struct RunSummary {
+  std::uint64_t acknowledged = 0;
+  std::uint64_t faults = 0;
+};
+
+enum class Fault { kill, power_off, pause, isolate, split };
+
+RunSummary run_one_seed(std::uint64_t seed) {
+  ClusterOptions options = cluster_options(seed);
+  KafkaCluster cluster(options);
+  cluster.start();
+  cluster.wait_until_ready();
+  const std::int32_t partitions = 2;
+  cluster.create_topic("chaos", partitions, 3, {{"min.insync.replicas", "2"}});
+  for (std::int32_t i = 0; i < partitions; ++i) wait_for_isr(cluster, tp("chaos", i), 3);
+
+  Prng& chaos = cluster.sim().prng("test/chaos");
+  Network& net = cluster.world().network();
+  RunSummary summary;
+  std::uint64_t next_value = 0;
+  const auto produce_for = [&](SimDuration span) {
+    const SimTime end = cluster.now() + span;
+    while (cluster.now() < end) {
+      const auto partition = static_cast<std::int32_t>(chaos.below(partitions));
+      cluster.client().produce(tp("chaos", partition), {fmt::format("v{}", next_value++)}, -1);
+      cluster.run_for(SimDuration::from_ms(static_cast<std::int64_t>(50 + chaos.below(100))));
+    }
+  };
+  const auto full_isr = [&] {
+    for (std::int32_t i = 0; i < partitions; ++i) {
+      const auto state = cluster.partition_state(tp("chaos", i));
+      if (!state || state->leader_and_isr.isr.size() != 3) return false;
+      const replication::Partition* leader = cluster.replica(state->leader_and_isr.leader,
+                                                             tp("chaos", i));
+      if (leader == nullptr || leader->isr().size() != 3) return false;
+    }
+    return true;
+  };
+
+  const int fault_count = 2 + static_cast<int>(chaos.below(2));
+  for (int f = 0; f < fault_count; ++f) {
+    produce_for(SimDuration::from_ms(static_cast<std::int64_t>(1000 + chaos.below(3000))));
+    const auto target = static_cast<std::int32_t>(chaos.below(3));
+    const auto fault = static_cast<Fault>(chaos.below(5));
+    const SimDuration lasting = SimDuration::from_ms(static_cast<std::int64_t>(
+        500 + chaos.below(25000)));
+    ++summary.faults;
+    const NodeId victim = cluster.world().resolve(KafkaCluster::node_name(target));
+    switch (fault) {
+      case Fault::kill: cluster.kill(target); break;
+      case Fault::power_off: cluster.power_off(target); break;
+      case Fault::pause: cluster.pause(target); break;
+      case Fault::isolate: net.isolate(victim); break;
+      case Fault::split: {
+        std::vector<NodeId> rest;
+        for (std::int32_t id : cluster.broker_ids()) {
+          if (id != target) rest.push_back(cluster.world().resolve(KafkaCluster::node_name(id)));
+        }
+        rest.push_back(cluster.world().resolve("zookeeper"));
+        net.split({{victim}, rest});
+        break;
+      }
+    }
+    produce_for(lasting);
+    switch (fault) {
+      case Fault::kill:
+      case Fault::power_off: cluster.start_broker(target); break;
+      case Fault::pause: cluster.resume(target); break;
+      case Fault::isolate:
+      case Fault::split: net.heal(); break;
+    }
+    // The next fault only once the cluster has recovered: one failure at a time.
+    cluster.run_until(full_isr, 120_s, "every ISR full again");
+  }
+  produce_for(2_s);
+  cluster.run_for(35_s);  // every request answered or timed out
+  cluster.run_until(full_isr, 120_s, "every ISR full at the end");
+
+  // Every acknowledged record is in its partition, at its offset, on the leader.
+  for (const ProduceOutcome& outcome : cluster.ledger().produces) {
+    if (!outcome.acknowledged()) continue;
+    ++summary.acknowledged;
+    const storage::TopicPartition& p = outcome.topic_partition;
+    const std::int32_t leader = leader_of(cluster, p);
+    const replication::Partition* replica = cluster.replica(leader, p);
+    REQUIRE(replica != nullptr);
+    const std::vector<storage::Record> records =
+        replica->log().read_records(outcome.base_offset, 1);
+    INFO("seed " << seed << ": " << outcome.values.front() << " acknowledged at offset "
+                 << outcome.base_offset << " of " << p.to_string());
+    REQUIRE_FALSE(records.empty());
+    CHECK(records.front().offset == outcome.base_offset);
+    REQUIRE(records.front().value.has_value());
+    CHECK(storage::to_string(*records.front().value) == outcome.values.front());
+  }
+  cluster.sim().check_final_invariants();
+  return summary;
+}
+
+}  // namespace
+
+TEST_CASE("random single faults never lose an acknowledged acks=all record", "[cluster][random]") {
+  const std::uint64_t seeds = seed_count();
+  std::uint64_t acknowledged = 0;
+  std::uint64_t faults = 0;
+  for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
+    INFO("seed " << seed);
+    const RunSummary summary = run_one_seed(seed);
+    acknowledged += summary.acknowledged;
+    faults += summary.faults;
+  }
+  // Something was written and acknowledged in every run.
+  CHECK(acknowledged > seeds * 20);
+  WARN(seeds << " seeds, " << faults << " faults, " << acknowledged
+             << " acknowledged records, none lost");
+}
+
+}  // namespace ksim::sim::cluster::test
