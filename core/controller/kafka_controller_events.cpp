@@ -34,6 +34,21 @@ ZkWrite guarded(zk::Op op, std::int32_t epoch_zk_version) {
   return ZkWrite{{zk::Op::check(path(ZkPaths::controller_epoch), epoch_zk_version), std::move(op)}};
 }
 
+// Runs `each` on the items one after the other (each calls its continuation when done), then
+// `then`. The continuations hold the state, never themselves.
+template <typename T>
+void sequentially(std::shared_ptr<std::vector<T>> items,
+                  std::function<void(const T&, std::function<void()>)> each,
+                  std::function<void()> then) {
+  if (items->empty()) {
+    then();
+    return;
+  }
+  const T item = items->front();
+  items->erase(items->begin());
+  each(item, [items, each, then] { sequentially(items, each, then); });
+}
+
 std::string ids_text(const std::set<std::int32_t>& ids) {
   return fmt::format("{}", fmt::join(ids, ","));
 }
@@ -271,17 +286,10 @@ void KafkaController::try_topic_deletion(std::function<void()> then) {
     if (all_live && !reassigning) ready.push_back(topic);
   }
   auto remaining = std::make_shared<std::vector<std::string>>(std::move(ready));
-  auto step = std::make_shared<std::function<void()>>();
-  *step = [this, remaining, step, then] {
-    if (remaining->empty()) {
-      then();
-      return;
-    }
-    const std::string topic = remaining->front();
-    remaining->erase(remaining->begin());
-    delete_topic(topic, *step);
-  };
-  (*step)();
+  sequentially<std::string>(
+      remaining,
+      [this](const std::string& topic, std::function<void()> next) { delete_topic(topic, next); },
+      then);
 }
 
 void KafkaController::delete_topic(const std::string& topic, std::function<void()> then) {
@@ -457,17 +465,12 @@ void KafkaController::handle_reassign_node(std::function<void()> then) {
                                    fmt::join(original, ","), fmt::join(target, ",")));
                 if (current.replicas != target) to_start->push_back(tp);
               }
-              auto step = std::make_shared<std::function<void()>>();
-              *step = [this, to_start, step, then] {
-                if (to_start->empty()) {
-                  continue_reassignments(then);
-                  return;
-                }
-                const TopicPartition tp = to_start->front();
-                to_start->erase(to_start->begin());
-                start_reassignment(tp, *step);
-              };
-              (*step)();
+              sequentially<TopicPartition>(
+                  to_start,
+                  [this](const TopicPartition& tp, std::function<void()> next) {
+                    start_reassignment(tp, next);
+                  },
+                  [this, then] { continue_reassignments(then); });
             }));
       }));
 }
@@ -527,14 +530,12 @@ void KafkaController::continue_reassignments(std::function<void()> then) {
     then();
     return;
   }
-  auto step = std::make_shared<std::function<void()>>();
-  *step = [this, done, step, then] {
-    if (!done->empty()) {
-      const TopicPartition tp = done->front();
-      done->erase(done->begin());
-      complete_reassignment(tp, *step);
-      return;
-    }
+  sequentially<TopicPartition>(
+      done,
+      [this](const TopicPartition& tp, std::function<void()> next) {
+        complete_reassignment(tp, next);
+      },
+      [this, then] {
     // The request znode keeps what is still in progress; it goes when nothing is.
     std::vector<ZkWrite> writes;
     if (reassignments_.empty()) {
@@ -550,8 +551,7 @@ void KafkaController::continue_reassignments(std::function<void()> then) {
                                context_.epoch_zk_version));
     }
     write(std::move(writes), [then](std::vector<zk::MultiResult>) { then(); });
-  };
-  (*step)();
+      });
 }
 
 void KafkaController::complete_reassignment(const TopicPartition& partition,
