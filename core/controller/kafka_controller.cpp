@@ -557,6 +557,8 @@ void KafkaController::on_controller_failover() {
                 add_update_metadata(live_or_shutting_down_brokers(), {tp});
               }
               send_batch();
+              // replicaStateMachine.startup(), continued: replicas of dead brokers go offline.
+              apply_decision(on_failover_offline_replicas(context_), "replica offline", [this] {
               // partitionStateMachine.startup(): elections for offline partitions.
               apply_decision(
                   trigger_online_partition_state_change(context_), "offline partition", [this] {
@@ -572,6 +574,7 @@ void KafkaController::on_controller_failover() {
                       });
                     });
                   });
+              });
             });
           });
         }));

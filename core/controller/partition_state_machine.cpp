@@ -158,6 +158,20 @@ ControllerDecision on_broker_startup(const ControllerContext& context,
   return planner.take();
 }
 
+ControllerDecision on_failover_offline_replicas(const ControllerContext& context) {
+  Planner planner(context);
+  std::set<std::int32_t> offline;
+  for (const storage::TopicPartition& partition : context.all_partitions()) {
+    for (std::int32_t replica : context.partition_replica_assignment(partition)) {
+      if (!context.is_replica_online(replica, true)) offline.insert(replica);
+    }
+  }
+  for (std::int32_t broker : offline) {
+    planner.replica_offline(broker, planner.context().partitions_on_broker(broker));
+  }
+  return planner.take();
+}
+
 ControllerDecision trigger_online_partition_state_change(const ControllerContext& context) {
   Planner planner(context);
   planner.trigger_online();

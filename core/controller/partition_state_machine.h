@@ -81,6 +81,11 @@ ControllerDecision on_broker_failure(const ControllerContext& context,
 // leader get an offline election with them counted live.
 ControllerDecision on_broker_startup(const ControllerContext& context,
                                      const std::vector<BrokerMetadata>& new_brokers);
+// A new controller's replica state machine startup: every replica on a broker that is not
+// registered goes OfflineReplica, leaving the ISRs that still hold it (leader -1 where it led),
+// before the elections (Kafka's ZkReplicaStateMachine.startup in onControllerFailover). Without
+// it a broker that died while no controller was watching would stay in ISRs.
+ControllerDecision on_failover_offline_replicas(const ControllerContext& context);
 // Elections for every partition without an online leader and every partition still without a
 // state (PartitionStateMachine.triggerOnlinePartitionStateChange).
 ControllerDecision trigger_online_partition_state_change(const ControllerContext& context);

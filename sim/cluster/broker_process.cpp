@@ -8,7 +8,9 @@
 #include <utility>
 
 #include "core/controller/zk_kafka_paths.h"
+#include "core/controller/zk_kafka_admin_znodes.h"
 #include "core/controller/zk_kafka_znodes.h"
+#include "core/server/topic_config.h"
 
 namespace ksim::sim::cluster {
 
@@ -332,21 +334,14 @@ void KafkaBroker::handle(ConnectionId connection, KafkaRequest request) {
         } else if constexpr (std::is_same_v<Body, protocol::MetadataRequest>) {
           handle_metadata(connection, correlation, body);
         } else if constexpr (std::is_same_v<Body, protocol::LeaderAndIsrRequest>) {
-          protocol::LeaderAndIsrResponse response = rm.become_leader_or_follower(body, now_ms());
-          if (response.error_code == protocol::Error::NONE) {
-            for (const protocol::LeaderAndIsrPartitionState& state : body.partition_states) {
-              const replication::Partition* partition = rm.get_partition(state.topic_partition);
-              if (partition == nullptr || partition->leader_epoch() != state.leader_epoch) continue;
-              record(state.leader == config_.broker_id
-                         ? fmt::format("leader of {} in leader epoch {}, ISR [{}], LEO {}",
-                                       state.topic_partition.to_string(), state.leader_epoch,
-                                       fmt::join(state.isr, ","), partition->log_end_offset())
-                         : fmt::format("follower of {} (leader {}, leader epoch {}), LEO {}",
-                                       state.topic_partition.to_string(), state.leader,
-                                       state.leader_epoch, partition->log_end_offset()));
-            }
-          }
-          respond(connection, correlation, std::move(response));
+          // A partition's log is created with its topic's configuration, read from ZooKeeper
+          // first (Kafka reads /config/topics/<t> when it creates the log).
+          std::set<std::string> topics;
+          for (const auto& state : body.partition_states) topics.insert(state.topic_partition.topic);
+          with_topic_configs(std::move(topics), [this, connection, correlation,
+                                                 request = std::move(body)] {
+            handle_leader_and_isr(connection, correlation, request);
+          });
         } else if constexpr (std::is_same_v<Body, protocol::UpdateMetadataRequest>) {
           apply_update_metadata(body);
           respond(connection, correlation, protocol::UpdateMetadataResponse{});
@@ -373,6 +368,57 @@ void KafkaBroker::handle(ConnectionId connection, KafkaRequest request) {
         }
       },
       request.body);
+}
+
+void KafkaBroker::with_topic_configs(std::set<std::string> topics, std::function<void()> then) {
+  std::erase_if(topics, [this](const std::string& topic) { return topic_configs_read_.contains(topic); });
+  if (topics.empty()) {
+    then();
+    return;
+  }
+  auto waiting = std::make_shared<std::size_t>(topics.size());
+  auto done = std::make_shared<std::function<void()>>(std::move(then));
+  for (const std::string& topic : topics) {
+    zk_->client().get_data(
+        controller::ZkPaths::topic_config(topic), false,
+        [this, topic, waiting, done](const zk::GetDataResult& result) {
+          if (result.code == zk::Code::OK && result.data) {
+            try {
+              const controller::ConfigEntries entries = controller::decode_entity_config(
+                  controller::ZkPaths::topic_config(topic), *result.data);
+              replica_manager_->set_topic_config(
+                  topic, server::topic_config_from_entries(config_.log, entries));
+            } catch (const std::exception& error) {
+              record(fmt::format("topic {}: bad configuration ignored: {}", topic, error.what()));
+            }
+          }
+          topic_configs_read_.insert(topic);
+          if (--*waiting == 0) {
+            (*done)();
+            pump();
+          }
+        });
+  }
+}
+
+void KafkaBroker::handle_leader_and_isr(ConnectionId connection, std::int32_t correlation,
+                                        const protocol::LeaderAndIsrRequest& request) {
+  replication::ReplicaManager& rm = *replica_manager_;
+  protocol::LeaderAndIsrResponse response = rm.become_leader_or_follower(request, now_ms());
+  if (response.error_code == protocol::Error::NONE) {
+    for (const protocol::LeaderAndIsrPartitionState& state : request.partition_states) {
+      const replication::Partition* partition = rm.get_partition(state.topic_partition);
+      if (partition == nullptr || partition->leader_epoch() != state.leader_epoch) continue;
+      record(state.leader == config_.broker_id
+                 ? fmt::format("leader of {} in leader epoch {}, ISR [{}], LEO {}",
+                               state.topic_partition.to_string(), state.leader_epoch,
+                               fmt::join(state.isr, ","), partition->log_end_offset())
+                 : fmt::format("follower of {} (leader {}, leader epoch {}), LEO {}",
+                               state.topic_partition.to_string(), state.leader,
+                               state.leader_epoch, partition->log_end_offset()));
+    }
+  }
+  respond(connection, correlation, std::move(response));
 }
 
 void KafkaBroker::apply_update_metadata(const protocol::UpdateMetadataRequest& request) {

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -108,6 +109,10 @@ class KafkaBroker final : public Process {
                        const protocol::MetadataRequest& request);
   void auto_create_topics(const std::vector<std::string>& topics);
   void apply_update_metadata(const protocol::UpdateMetadataRequest& request);
+  // Reads /config/topics/<t> for topics not read yet, then runs `then`.
+  void with_topic_configs(std::set<std::string> topics, std::function<void()> then);
+  void handle_leader_and_isr(ConnectionId connection, std::int32_t correlation,
+                             const protocol::LeaderAndIsrRequest& request);
 
   // --- outbound requests ---------------------------------------------------------------------
   RequestChannel& channel(Purpose purpose, std::int32_t broker_id);
@@ -133,6 +138,7 @@ class KafkaBroker final : public Process {
   std::unique_ptr<controller::KafkaController> controller_;
   server::MetadataCache metadata_;
   std::int64_t broker_epoch_ = -1;
+  std::set<std::string> topic_configs_read_;
   bool registering_ = false;
   bool pumping_ = false;
 

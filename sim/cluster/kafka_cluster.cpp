@@ -47,7 +47,10 @@ KafkaCluster::KafkaCluster(ClusterOptions options)
   std::vector<std::int32_t> bootstrap = broker_ids();
   for (const std::string& name : options_.clients) {
     ClientLedger& ledger = *ledgers_.emplace(name, std::make_unique<ClientLedger>()).first->second;
-    ScriptedClientOptions client_options{bootstrap, options_.broker.request_timeout};
+    ScriptedClientOptions client_options;
+    client_options.bootstrap_brokers = bootstrap;
+    client_options.request_timeout = options_.broker.request_timeout;
+    client_options.keep_values = options_.keep_client_values;
     world_->add_client(name, [client_options, &ledger] {
       return std::make_unique<ScriptedClient>(client_options, ledger);
     });

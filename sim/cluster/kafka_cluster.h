@@ -32,6 +32,7 @@ struct ClusterOptions {
   BrokerConfig broker = {};  // every broker's settings; broker_id is set per broker
   ZooKeeperProcessOptions zookeeper = {};
   std::vector<std::string> clients = {"client"};
+  bool keep_client_values = true;  // benchmarks keep only each batch's first value
   bool check_invariants = true;
   ViolationMode invariant_violations = ViolationMode::fail;
 

@@ -5,7 +5,8 @@
 // - the ISR is never empty;
 // - every replica in a leader's ISR holds every record below the leader's HW (protocol 3.7
 //   only: the old versions break it on purpose; a replica whose host lost power is exempt until
-//   it has left the ISR and rejoined, as Kafka's ZooKeeper mode does not survive that either);
+//   it has left the ISR and rejoined, as Kafka's ZooKeeper mode does not survive that either;
+//   a deposed leader that has not heard of a newer leader epoch yet is not asked);
 // - committed data is identical across replicas below their HWs (the same batch, CRC and leader
 //   epoch at every offset), checked incrementally: each replica's newly committed batches are
 //   compared with the first replica that committed them;

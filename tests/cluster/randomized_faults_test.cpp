@@ -15,6 +15,13 @@ namespace ksim::sim::cluster::test {
 
 namespace {
 
+std::uint64_t first_seed() {
+  if (const char* text = std::getenv("KSIM_RANDOM_FIRST_SEED")) {
+    return std::strtoull(text, nullptr, 10);
+  }
+  return 1;
+}
+
 std::uint64_t seed_count() {
   if (const char* text = std::getenv("KSIM_RANDOM_SEEDS")) return std::strtoull(text, nullptr, 10);
   return 1000;
@@ -27,9 +34,14 @@ struct RunSummary {
 
 enum class Fault { kill, power_off, pause, isolate, split };
 
-RunSummary run_one_seed(std::uint64_t seed) {
+RunSummary run_one_seed(std::uint64_t seed, std::string& schedule, std::string& events) {
   ClusterOptions options = cluster_options(seed);
   KafkaCluster cluster(options);
+  struct EventsOnExit {
+    KafkaCluster& cluster;
+    std::string& events;
+    ~EventsOnExit() { events = cluster.events_text(); }
+  } events_on_exit{cluster, events};
   cluster.start();
   cluster.wait_until_ready();
   const std::int32_t partitions = 2;
@@ -67,6 +79,10 @@ RunSummary run_one_seed(std::uint64_t seed) {
     const SimDuration lasting = SimDuration::from_ms(static_cast<std::int64_t>(
         500 + chaos.below(25000)));
     ++summary.faults;
+    static constexpr const char* fault_names[] = {"kill -9", "power off", "pause", "isolate",
+                                                  "split off"};
+    schedule += fmt::format("{} {} broker {} for {}\n", cluster.now().to_string(),
+                            fault_names[static_cast<int>(fault)], target, lasting.to_string());
     const NodeId victim = cluster.world().resolve(KafkaCluster::node_name(target));
     switch (fault) {
       case Fault::kill: cluster.kill(target); break;
@@ -107,7 +123,7 @@ RunSummary run_one_seed(std::uint64_t seed) {
     const replication::Partition* replica = cluster.replica(leader, p);
     REQUIRE(replica != nullptr);
     const std::vector<storage::Record> records =
-        replica->log().read_records(outcome.base_offset, 1);
+        replica->log().read_records(outcome.base_offset, outcome.base_offset + 1);
     INFO("seed " << seed << ": " << outcome.values.front() << " acknowledged at offset "
                  << outcome.base_offset << " of " << p.to_string());
     REQUIRE_FALSE(records.empty());
@@ -125,9 +141,17 @@ TEST_CASE("random single faults never lose an acknowledged acks=all record", "[c
   const std::uint64_t seeds = seed_count();
   std::uint64_t acknowledged = 0;
   std::uint64_t faults = 0;
-  for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
+  for (std::uint64_t seed = first_seed(); seed < first_seed() + seeds; ++seed) {
     INFO("seed " << seed);
-    const RunSummary summary = run_one_seed(seed);
+    std::string schedule;
+    std::string events;
+    RunSummary summary;
+    try {
+      summary = run_one_seed(seed, schedule, events);
+    } catch (const std::exception& error) {
+      FAIL("seed " << seed << ": " << error.what() << "\nfaults:\n" << schedule
+                    << (std::getenv("KSIM_RANDOM_EVENTS") ? events : std::string()));
+    }
     acknowledged += summary.acknowledged;
     faults += summary.faults;
   }
