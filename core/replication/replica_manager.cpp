@@ -176,12 +176,17 @@ std::optional<protocol::AlterPartitionRequest> ReplicaManager::take_alter_partit
   protocol::AlterPartitionRequest request;
   request.broker_id = broker_id_;
   request.broker_epoch = broker_epoch_;
-  for (auto& [tp, partition] : partitions_) {
+  // Only partitions that may have proposed something since the last request are asked: a
+  // broker with thousands of idle partitions does not scan them all after every event.
+  for (const storage::TopicPartition& tp : may_propose_isr_change_) {
+    Partition* partition = get_partition(tp);
+    if (partition == nullptr) continue;
     if (auto item = partition->take_alter_partition_request()) {
       request.partitions.push_back(std::move(*item));
       alter_partition_in_flight_.push_back(tp);
     }
   }
+  may_propose_isr_change_.clear();
   if (request.partitions.empty()) return std::nullopt;
   alter_partition_request_in_flight_ = true;
   return request;
@@ -190,6 +195,7 @@ std::optional<protocol::AlterPartitionRequest> ReplicaManager::take_alter_partit
 void ReplicaManager::handle_alter_partition_failure() {
   for (const storage::TopicPartition& tp : alter_partition_in_flight_) {
     if (Partition* partition = get_partition(tp)) partition->requeue_alter_partition_request();
+    may_propose_isr_change_.insert(tp);
   }
   alter_partition_in_flight_.clear();
   alter_partition_request_in_flight_ = false;
@@ -209,6 +215,7 @@ void ReplicaManager::handle_alter_partition_response(
     std::erase(unanswered, answer.topic_partition);
     Partition* partition = get_partition(answer.topic_partition);
     if (partition == nullptr) continue;
+    may_propose_isr_change_.insert(answer.topic_partition);
     const std::int64_t high_watermark = partition->high_watermark();
     partition->handle_alter_partition_response(answer, now_ms);
     // A committed shrink may release waiting acks=all produces.
@@ -218,6 +225,7 @@ void ReplicaManager::handle_alter_partition_response(
   }
   for (const storage::TopicPartition& tp : unanswered) {
     if (Partition* partition = get_partition(tp)) partition->requeue_alter_partition_request();
+    may_propose_isr_change_.insert(tp);
   }
 }
 
@@ -310,6 +318,9 @@ std::vector<LogReadResult> ReplicaManager::read_from_log(
     const std::int64_t high_watermark = partition->high_watermark();
     LogReadResult result = partition->fetch_records(params, fetch, now_ms, max_bytes,
                                                     min_one_message, update_fetch_state);
+    if (update_fetch_state && params.is_from_follower()) {
+      may_propose_isr_change_.insert(fetch.topic_partition);  // maybe_expand_isr ran
+    }
     const auto size = static_cast<std::int64_t>(result.records.size());
     if (size > 0) min_one_message = false;
     limit_bytes = std::max<std::int64_t>(0, limit_bytes - size);
@@ -479,7 +490,9 @@ void ReplicaManager::tick(std::int64_t now_ms) {
   for (auto& [id, fetch] : fetch_purgatory_.expire(now_ms)) complete_fetch(id, fetch, now_ms);
 
   if (now_ms >= next_isr_expiration_ms_) {
-    for (auto& [tp, partition] : partitions_) partition->maybe_shrink_isr(now_ms);
+    for (auto& [tp, partition] : partitions_) {
+      if (partition->maybe_shrink_isr(now_ms)) may_propose_isr_change_.insert(tp);
+    }
     next_isr_expiration_ms_ =
         next_run_after(next_isr_expiration_ms_, now_ms, config_.isr_expiration_interval_ms());
   }

@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -210,6 +211,9 @@ class ReplicaManager {
   std::vector<CompletedProduce> completed_produces_;
   std::vector<CompletedFetch> completed_fetches_;
   std::vector<storage::TopicPartition> alter_partition_in_flight_;
+  // Partitions that may hold an ISR proposal not sent yet (after a follower fetch, an ISR
+  // check, an answer or a failure): take_alter_partition_request asks only these.
+  std::set<storage::TopicPartition> may_propose_isr_change_;
   bool alter_partition_request_in_flight_ = false;
 
   std::int64_t now_ms_ = 0;  // the latest time passed in (for completions triggered by others)

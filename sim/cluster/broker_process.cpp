@@ -242,8 +242,10 @@ void KafkaBroker::on_accepted(ConnectionId end) { inbound_[end]; }
 
 void KafkaBroker::on_message(Delivery& delivery) {
   if (zk_->on_message(delivery)) return;
-  for (auto& [key, channel] : channels_) {
-    if (channel->on_message(delivery)) return;
+  if (auto it = channel_of_connection_.find(delivery.connection);
+      it != channel_of_connection_.end()) {
+    it->second->on_message(delivery);
+    return;
   }
   KafkaRequest* request = delivery.message.payload.get<KafkaRequest>();
   if (request == nullptr) return;
@@ -254,8 +256,9 @@ void KafkaBroker::on_message(Delivery& delivery) {
 
 void KafkaBroker::on_disconnect(ConnectionId end, NodeId peer, DisconnectReason reason) {
   if (zk_->on_disconnect(end, peer, reason)) return;
-  for (auto& [key, channel] : channels_) {
-    if (channel->on_disconnect(end)) return;
+  if (auto it = channel_of_connection_.find(end); it != channel_of_connection_.end()) {
+    it->second->on_disconnect(end);
+    return;
   }
   inbound_.erase(end);  // parked requests answer into nothing
 }
@@ -490,7 +493,7 @@ RequestChannel& KafkaBroker::channel(Purpose purpose, std::int32_t broker_id) {
   auto& slot = channels_[{purpose, broker_id}];
   if (!slot) {
     slot = std::make_unique<RequestChannel>(*context_, *broker_node(broker_id),
-                                            config_.request_timeout);
+                                            config_.request_timeout, &channel_of_connection_);
   }
   return *slot;
 }

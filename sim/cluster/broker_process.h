@@ -147,6 +147,7 @@ class KafkaBroker final : public Process {
   std::uint64_t next_request_id_ = 1;
   SimTime send_not_before_;  // answers leave in order, after the disk work they depend on
 
+  ChannelDirectory channel_of_connection_;  // declared first: channels unregister at their end
   std::map<std::pair<Purpose, std::int32_t>, std::unique_ptr<RequestChannel>> channels_;
   std::map<std::int32_t, NodeId> broker_nodes_;
   std::map<std::int32_t, ControllerQueue> controller_queues_;

@@ -5,15 +5,27 @@
 
 namespace ksim::sim::cluster {
 
-RequestChannel::RequestChannel(ProcessContext& context, NodeId peer, SimDuration request_timeout)
-    : context_(&context), peer_(peer), request_timeout_(request_timeout) {}
+RequestChannel::RequestChannel(ProcessContext& context, NodeId peer, SimDuration request_timeout,
+                               ChannelDirectory* directory)
+    : context_(&context), peer_(peer), request_timeout_(request_timeout), directory_(directory) {}
 
 RequestChannel::~RequestChannel() {
   for (auto& [id, request] : in_flight_) context_->cancel_timer(request.timeout);
+  if (connection_ && directory_ != nullptr) directory_->erase(*connection_);
+}
+
+void RequestChannel::connect() {
+  connection_ = context_->connect(peer_);
+  if (directory_ != nullptr) (*directory_)[*connection_] = this;
+}
+
+void RequestChannel::forget_connection() {
+  if (connection_ && directory_ != nullptr) directory_->erase(*connection_);
+  connection_.reset();
 }
 
 void RequestChannel::send(RequestBody body, Done done) {
-  if (!connection_) connection_ = context_->connect(peer_);
+  if (!connection_) connect();
   const std::int32_t correlation_id = next_correlation_id_++;
   const EventHandle timeout =
       context_->set_timer(request_timeout_, "kafka.request_timeout", [this, correlation_id] {
@@ -27,7 +39,7 @@ void RequestChannel::send(RequestBody body, Done done) {
 }
 
 void RequestChannel::send_without_response(RequestBody body) {
-  if (!connection_) connection_ = context_->connect(peer_);
+  if (!connection_) connect();
   KafkaRequest request{next_correlation_id_++, std::move(body)};
   const std::size_t size = wire_size(request);
   context_->send(*connection_, Message::of(std::move(request), size));
@@ -48,7 +60,7 @@ bool RequestChannel::on_message(Delivery& delivery) {
 
 bool RequestChannel::on_disconnect(ConnectionId end) {
   if (!connection_ || end != *connection_) return false;
-  connection_.reset();
+  forget_connection();
   fail_all();
   return true;
 }
@@ -56,7 +68,7 @@ bool RequestChannel::on_disconnect(ConnectionId end) {
 void RequestChannel::close() {
   if (connection_) {
     context_->close(*connection_);
-    connection_.reset();
+    forget_connection();
   }
   fail_all();
 }

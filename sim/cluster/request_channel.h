@@ -17,12 +17,17 @@
 
 namespace ksim::sim::cluster {
 
+class RequestChannel;
+// Which channel owns which connection, so a process finds the channel of a delivery at once.
+using ChannelDirectory = std::map<ConnectionId, RequestChannel*>;
+
 class RequestChannel {
  public:
   // The answer, or nullptr when none will come (the connection broke or the request timed out).
   using Done = std::function<void(const KafkaResponse* response)>;
 
-  RequestChannel(ProcessContext& context, NodeId peer, SimDuration request_timeout);
+  RequestChannel(ProcessContext& context, NodeId peer, SimDuration request_timeout,
+                 ChannelDirectory* directory = nullptr);
   RequestChannel(const RequestChannel&) = delete;
   RequestChannel& operator=(const RequestChannel&) = delete;
   ~RequestChannel();
@@ -43,6 +48,8 @@ class RequestChannel {
 
  private:
   void fail_all();
+  void connect();
+  void forget_connection();
 
   struct InFlight {
     Done done;
@@ -51,6 +58,7 @@ class RequestChannel {
   ProcessContext* context_;
   NodeId peer_;
   SimDuration request_timeout_;
+  ChannelDirectory* directory_;
   std::optional<ConnectionId> connection_;
   std::int32_t next_correlation_id_ = 0;
   std::map<std::int32_t, InFlight> in_flight_;

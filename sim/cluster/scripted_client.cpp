@@ -92,6 +92,7 @@ std::vector<std::uint64_t> ScriptedClient::produce_to_leaders(
     ProduceOutcome outcome;
     outcome.id = id;
     outcome.topic_partition = tp;
+    outcome.record_count = values.size();
     outcome.values = std::move(values);
     outcome.acks = acks;
     outcome.sent_at = context_->now();

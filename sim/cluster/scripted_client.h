@@ -27,7 +27,8 @@ namespace ksim::sim::cluster {
 struct ProduceOutcome {
   std::uint64_t id = 0;
   storage::TopicPartition topic_partition;
-  std::vector<std::string> values;
+  std::vector<std::string> values;  // only the first when the client keeps no values
+  std::size_t record_count = 0;
   std::int16_t acks = -1;
   SimTime sent_at;
   std::int32_t leader = -1;  // where it was sent
