@@ -111,6 +111,7 @@ Figures run(const Setup& setup) {
 
 double run_kernel_baseline(std::uint64_t events) {
   Simulation sim({.seed = 1});
+  sim.set_max_events_per_run(events + 16);
   std::uint64_t left = events;
   std::function<void()> tick = [&] {
     if (--left > 0) sim.schedule_after(SimDuration::from_us(50), [&] { tick(); });
