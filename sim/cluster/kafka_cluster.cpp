@@ -4,7 +4,8 @@
 
 #include <stdexcept>
 
-#include "core/controller/zk_request_processor.h"
+#include "core/controller/zk_kafka_admin_znodes.h"
+#include "core/controller/zk_kafka_paths.h"
 
 namespace ksim::sim::cluster {
 
@@ -189,7 +190,6 @@ std::string random_topic_id(Prng& prng) {
 }  // namespace
 
 controller::TopicCommandResult KafkaCluster::topics(controller::TopicCommandOptions options) {
-  zk::ZooKeeperServer& server = zookeeper_->server();
   Prng& prng = world_->sim().prng("admin");
   const controller::ClusterMetadata snapshot = metadata();
   const auto broker_count = static_cast<std::uint64_t>(std::max<std::size_t>(
@@ -208,27 +208,51 @@ controller::TopicCommandResult KafkaCluster::topics(controller::TopicCommandOpti
   if (environment.version >= controller::KafkaVersion{3, 0, 0}) options.bootstrap_server = true;
   controller::TopicCommandResult result =
       controller::run_topic_command(snapshot, options, environment);
-  if (!result.zk_writes.empty()) {
-    // The tool's own short session, as kafka-topics.sh --zookeeper opens one.
-    const std::int64_t now_ms = now().to_ms() + options_.zookeeper.unix_epoch_offset_ms;
-    const zk::SessionInfo session = server.create_session(30000, now_ms);
-    for (const controller::ZkWrite& write : result.zk_writes) {
-      const zk::MultiResult written = server.multi(session.session_id, write.ops, now_ms);
-      if (written.code != zk::Code::OK &&
-          !(written.code == zk::Code::NODEEXISTS && write.node_exists_is_ok)) {
-        result.err += fmt::format("ZooKeeper refused a write: {}\n", zk::code_name(written.code));
-        result.exit_code = 1;
-        break;
-      }
-    }
-    server.close_session(session.session_id, now_ms);
-    ++admin_sessions_;
-    // The watches these writes fired go out through the zookeeper process's next event.
-    if (auto* process = dynamic_cast<ZooKeeperProcess*>(world_->host("zookeeper").process())) {
-      process->deliver_pending_watch_events();
-    }
+  if (const zk::Code code = apply_admin_writes(result.zk_writes); code != zk::Code::OK) {
+    result.err += fmt::format("ZooKeeper refused a write: {}\n", zk::code_name(code));
+    result.exit_code = 1;
   }
   return result;
+}
+
+zk::Code KafkaCluster::apply_admin_writes(const std::vector<controller::ZkWrite>& writes) {
+  if (writes.empty()) return zk::Code::OK;
+  zk::ZooKeeperServer& server = zookeeper_->server();
+  const std::int64_t now_ms = now().to_ms() + options_.zookeeper.unix_epoch_offset_ms;
+  const zk::SessionInfo session = server.create_session(30000, now_ms);
+  zk::Code failure = zk::Code::OK;
+  for (const controller::ZkWrite& write : writes) {
+    const zk::MultiResult written = server.multi(session.session_id, write.ops, now_ms);
+    if (written.code != zk::Code::OK &&
+        !(written.code == zk::Code::NODEEXISTS && write.node_exists_is_ok)) {
+      failure = written.code;
+      break;
+    }
+  }
+  server.close_session(session.session_id, now_ms);
+  ++admin_sessions_;
+  // The watches these writes fired go out through the zookeeper node now.
+  if (auto* process = dynamic_cast<ZooKeeperProcess*>(world_->host("zookeeper").process())) {
+    process->deliver_pending_watch_events();
+  }
+  return failure;
+}
+
+bool KafkaCluster::reassign_partitions(
+    const std::vector<controller::PartitionReassignment>& moves) {
+  controller::ZkWrite write;
+  write.ops.push_back(zk::Op::create(std::string(controller::ZkPaths::reassign_partitions),
+                                     controller::encode_reassign_partitions(moves),
+                                     zk::CreateMode::PERSISTENT));
+  return apply_admin_writes({write}) == zk::Code::OK;
+}
+
+bool KafkaCluster::elect_preferred_leaders(const std::vector<storage::TopicPartition>& partitions) {
+  controller::ZkWrite write;
+  write.ops.push_back(zk::Op::create(std::string(controller::ZkPaths::preferred_replica_election),
+                                     controller::encode_preferred_replica_election(partitions),
+                                     zk::CreateMode::PERSISTENT));
+  return apply_admin_writes({write}) == zk::Code::OK;
 }
 
 void KafkaCluster::create_topic(const std::string& topic, std::int32_t partitions,

@@ -94,8 +94,14 @@ class KafkaCluster final : public ClusterView, public BrokerEventSink {
   // --create; throws std::runtime_error with the tool's message when it fails.
   void create_topic(const std::string& topic, std::int32_t partitions,
                     std::int32_t replication_factor, controller::ConfigEntries configs = {});
-  // --describe's output for one topic (Kafka 2.8's format).
+  // --describe's output for one topic (the format of the cluster's Kafka version).
   std::string describe(const std::string& topic);
+  // kafka-reassign-partitions.sh --execute (the ZooKeeper form): writes
+  // /admin/reassign_partitions; false (nothing written) while one is in progress.
+  bool reassign_partitions(const std::vector<controller::PartitionReassignment>& moves);
+  // kafka-leader-election.sh --election-type preferred (the ZooKeeper form): writes
+  // /admin/preferred_replica_election; false while one is in progress.
+  bool elect_preferred_leaders(const std::vector<storage::TopicPartition>& partitions);
 
   // --- running -------------------------------------------------------------------------------------
   void run_for(SimDuration duration) { world_->sim().run_for(duration); }
@@ -118,6 +124,9 @@ class KafkaCluster final : public ClusterView, public BrokerEventSink {
   std::vector<BrokerEvent> events_;
   ReplicationInvariants* invariants_ = nullptr;
   std::uint64_t admin_sessions_ = 0;
+  // Applies an admin tool's writes now in a short session of its own; the zookeeper process
+  // delivers the watch events they fired. Returns the first failure's code (OK when none).
+  controller::zk::Code apply_admin_writes(const std::vector<controller::ZkWrite>& writes);
 };
 
 }  // namespace ksim::sim::cluster

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "core/storage/record_batch.h"
 
@@ -36,23 +37,25 @@ RequestChannel& ScriptedClient::channel_to(std::int32_t broker) {
   return *slot;
 }
 
-void ScriptedClient::send_metadata(std::size_t bootstrap_index, std::function<void()> then) {
+void ScriptedClient::send_metadata(std::size_t bootstrap_index, std::set<std::string> topics,
+                                   std::function<void()> then) {
   if (bootstrap_index >= options_.bootstrap_brokers.size()) {
     then();  // nobody answered: the caller finds no leader
     return;
   }
   const std::int32_t broker = options_.bootstrap_brokers[bootstrap_index];
-  protocol::MetadataRequest request;  // every topic
-  request.allow_auto_topic_creation = false;
-  channel_to(broker).send(std::move(request), [this, bootstrap_index,
+  protocol::MetadataRequest request;
+  request.topics = std::vector<std::string>(topics.begin(), topics.end());
+  request.allow_auto_topic_creation = options_.allow_auto_topic_creation;
+  channel_to(broker).send(std::move(request), [this, bootstrap_index, topics = std::move(topics),
                                                then = std::move(then)](const KafkaResponse* r) {
     const auto* answer = r ? std::get_if<protocol::MetadataResponse>(&r->body) : nullptr;
     if (answer == nullptr) {
-      send_metadata(bootstrap_index + 1, then);
+      send_metadata(bootstrap_index + 1, topics, then);
       return;
     }
-    leaders_.clear();
     for (const protocol::MetadataResponseTopic& topic : answer->topics) {
+      std::erase_if(leaders_, [&](const auto& entry) { return entry.first.topic == topic.name; });
       for (const protocol::MetadataResponsePartition& partition : topic.partitions) {
         if (partition.error_code == protocol::Error::NONE && partition.leader_id >= 0) {
           leaders_[partition.topic_partition] = partition.leader_id;
@@ -69,7 +72,7 @@ void ScriptedClient::with_leader(const storage::TopicPartition& tp,
     then(it->second);
     return;
   }
-  send_metadata(0, [this, tp, then = std::move(then)] {
+  send_metadata(0, {tp.topic}, [this, tp, then = std::move(then)] {
     auto it = leaders_.find(tp);
     then(it == leaders_.end() ? -1 : it->second);
   });
@@ -139,7 +142,9 @@ void ScriptedClient::send_produce(std::vector<std::uint64_t> ids, std::int32_t t
     if (!waiting.empty()) {
       context_->set_timer(options_.retry_backoff, "client.retry_metadata",
                           [this, waiting, timeout_ms] {
-                            leaders_.clear();
+                            for (std::uint64_t id : waiting) {
+                              leaders_.erase(ledger_->produces[id].topic_partition);
+                            }
                             send_produce(waiting, timeout_ms);
                           });
     }
@@ -147,7 +152,9 @@ void ScriptedClient::send_produce(std::vector<std::uint64_t> ids, std::int32_t t
   if (all_known) {
     dispatch();
   } else {
-    send_metadata(0, dispatch);
+    std::set<std::string> topics;
+    for (std::uint64_t id : ids) topics.insert(ledger_->produces[id].topic_partition.topic);
+    send_metadata(0, std::move(topics), dispatch);
   }
 }
 

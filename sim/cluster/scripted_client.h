@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,7 @@ struct ScriptedClientOptions {
   std::vector<std::int32_t> bootstrap_brokers;  // bootstrap.servers, tried in order
   SimDuration request_timeout = SimDuration::from_ms(30000);  // request.timeout.ms
   SimDuration retry_backoff = SimDuration::from_ms(100);      // retry.backoff.ms (metadata)
+  bool allow_auto_topic_creation = true;                      // allow.auto.create.topics
   // Keep each produced value in the ledger (benchmarks turn it off to measure the cluster).
   bool keep_values = true;
 };
@@ -87,7 +89,8 @@ class ScriptedClient final : public Process {
 
  private:
   void with_leader(const storage::TopicPartition& tp, std::function<void(std::int32_t)> then);
-  void send_metadata(std::size_t bootstrap_index, std::function<void()> then);
+  void send_metadata(std::size_t bootstrap_index, std::set<std::string> topics,
+                     std::function<void()> then);
   void send_produce(std::vector<std::uint64_t> ids, std::int32_t timeout_ms);
   void send_produce_to(std::int32_t leader, std::vector<std::uint64_t> ids,
                        std::int32_t timeout_ms);
