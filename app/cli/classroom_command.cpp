@@ -1,4 +1,5 @@
-// `ksim classroom`: the main job. Until the simulated cluster exists, it runs the storage
+// `ksim classroom`: the main job (until the scenario library and the GUI take over). First the
+// multi-broker quickstart on the simulated cluster (quickstart_lesson.h), then the storage
 // lesson: one broker's log directory, the quickstart's messages written to a real Kafka segment,
 // the files a student would `ls`, kafka-dump-log's view of them, and what kill -9 and a power
 // loss each do to unsynced data. `--data-dir DIR` also writes the final log directory there, so
@@ -10,6 +11,7 @@
 #include <iostream>
 
 #include "app/cli/commands.h"
+#include "app/cli/quickstart_lesson.h"
 #include "core/storage/log_manager.h"
 #include "core/storage/memory_file_system.h"
 #include "core/storage/record_batch.h"
@@ -24,6 +26,7 @@ const TopicPartition kPartition{"my-replicated-topic", 0};
 
 struct ClassroomOptions {
   std::string data_dir;
+  std::uint64_t seed = 1;
 };
 
 void say(const std::string& text) { std::cout << "\n# " << text << "\n"; }
@@ -80,8 +83,13 @@ void export_to(MemoryFileSystem& fs, const std::string& from, const std::filesys
 }
 
 int run_classroom(const ClassroomOptions& options) {
+  std::cout << "ksim classroom, part 1: the multi-broker quickstart, and a leader killed\n";
+  if (!run_quickstart_lesson(std::cout, options.seed)) {
+    std::cout << "\nThe cluster did not behave as the lesson expects.\n";
+    return kCheckFailed;
+  }
   MemoryFileSystem fs;
-  std::cout << "ksim classroom: how a Kafka broker keeps a partition on disk\n";
+  std::cout << "\n\nksim classroom, part 2: how a Kafka broker keeps a partition on disk\n";
 
   say("Broker 1 starts with an empty log directory and creates partition 0 of the topic.");
   auto broker = std::make_unique<LogManager>(fs, broker_config(), 0);
@@ -147,6 +155,7 @@ void add_classroom_command(CLI::App& app, int& exit_code) {
       "classroom", "Run the default classroom lesson and print its transcript");
   command->add_option("--data-dir", options->data_dir,
                       "Also write the broker's log directory here, as real files");
+  command->add_option("--seed", options->seed, "The simulation's seed (default 1)");
   command->callback([options, &exit_code] { exit_code = run_classroom(*options); });
 }
 

@@ -467,11 +467,17 @@ void KafkaBroker::auto_create_topics(const std::vector<std::string>& topics) {
       record(fmt::format("auto-creating topic {} failed: {}", topic, error.what()));
       continue;
     }
-    record(fmt::format("auto-creating topic {} ({} partition(s), replication factor {})", topic,
-                       config_.num_partitions, config_.default_replication_factor));
-    for (const controller::ZkWrite& write : controller::create_topic_writes(
-             topic, assignment, std::nullopt, {}, false, config_.controller.kafka_version)) {
-      zk_->client().multi(write.ops, [](const zk::MultiResult&) {});
+    // Another broker (or the tool) may have created it meanwhile: NODEEXISTS, nothing said.
+    const std::vector<controller::ZkWrite> writes = controller::create_topic_writes(
+        topic, assignment, std::nullopt, {}, false, config_.controller.kafka_version);
+    for (std::size_t i = 0; i < writes.size(); ++i) {
+      const bool last = i + 1 == writes.size();
+      zk_->client().multi(writes[i].ops, [this, topic, last](const zk::MultiResult& result) {
+        if (last && result.code == zk::Code::OK) {
+          record(fmt::format("auto-created topic {} ({} partition(s), replication factor {})",
+                             topic, config_.num_partitions, config_.default_replication_factor));
+        }
+      });
     }
   }
 }

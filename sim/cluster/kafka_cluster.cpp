@@ -267,6 +267,18 @@ void KafkaCluster::create_topic(const std::string& topic, std::int32_t partition
   if (result.exit_code != 0) throw std::runtime_error(result.out + result.err);
 }
 
+std::string KafkaCluster::create_topic_output(const std::string& topic, std::int32_t partitions,
+                                              std::int32_t replication_factor) {
+  controller::TopicCommandOptions options;
+  options.action = controller::TopicCommandAction::create;
+  options.topic = topic;
+  options.partitions = partitions;
+  options.replication_factor = replication_factor;
+  const controller::TopicCommandResult result = topics(options);
+  if (result.exit_code != 0) throw std::runtime_error(result.out + result.err);
+  return result.out;
+}
+
 std::string KafkaCluster::describe(const std::string& topic) {
   controller::TopicCommandOptions options;
   options.action = controller::TopicCommandAction::describe;

@@ -94,6 +94,9 @@ class KafkaCluster final : public ClusterView, public BrokerEventSink {
   // --create; throws std::runtime_error with the tool's message when it fails.
   void create_topic(const std::string& topic, std::int32_t partitions,
                     std::int32_t replication_factor, controller::ConfigEntries configs = {});
+  // --create as above, returning what the tool printed ("Created topic t.").
+  std::string create_topic_output(const std::string& topic, std::int32_t partitions,
+                                  std::int32_t replication_factor);
   // --describe's output for one topic (the format of the cluster's Kafka version).
   std::string describe(const std::string& topic);
   // kafka-reassign-partitions.sh --execute (the ZooKeeper form): writes
