@@ -209,7 +209,7 @@ TEST_CASE("KIP-101 scenario 1: a restarted follower truncates to its stale HW, t
   }
 }
 
-// KIP-101 scenario 2. A leads, B follows; segment.bytes is tiny, so every append rolls the
+// KIP-101 scenario 2. A leads, B follows; segment.bytes (100) holds one batch, so every append rolls the
 // segment and flushes the records before it (Kafka flushes on roll, otherwise leaves it to the
 // page cache). m1 is on both disks; m2 is committed but on A's disk only (A's append of m3, which
 // B never gets, rolled and flushed it). A loses power; B takes over; B loses power before any
@@ -224,7 +224,7 @@ TEST_CASE("KIP-101 scenario 2: replicas diverge after both lose power", "[cluste
   for (const Run run : {Run{ProtocolVersion::v0_10, true}, Run{ProtocolVersion::v0_11, false},
                         Run{ProtocolVersion::v3_7, false}}) {
     INFO("protocol " << name(run.version) << ", unclean election " << run.unclean);
-    TwoReplicaCluster c(run.version, run.unclean, 102, {{"segment.bytes", "14"}});
+    TwoReplicaCluster c(run.version, run.unclean, 102, {{"segment.bytes", "100"}});
     KafkaCluster& cluster = c.cluster;
     const std::int32_t a = c.first;
     const std::int32_t b = c.second;
@@ -250,6 +250,10 @@ TEST_CASE("KIP-101 scenario 2: replicas diverge after both lose power", "[cluste
     REQUIRE(cluster.power_off(b));
     net.heal();
     cluster.run_until([&] { return leader_of(cluster, c.p) == -1; }, 40_s, "the partition offline");
+    // The controller's request to B that was in flight when B lost power times out after
+    // request.timeout.ms (30 s, no RST from a dark host); until then the controller's queue for B
+    // holds the requests of B's old life, which ksim would replay to B's next one.
+    cluster.run_for(31_s);
     INFO(cluster.events_text());
 
     REQUIRE(cluster.start_broker(b));
@@ -267,6 +271,7 @@ TEST_CASE("KIP-101 scenario 2: replicas diverge after both lose power", "[cluste
     CHECK(m5.base_offset == 2);
     wait_for_isr(cluster, c.p, 2, 60_s);
     cluster.run_until([&] { return c.replica(a)->high_watermark() == 3; }, 5_s, "A's HW 3");
+    INFO(cluster.events_text());
     CHECK(c.values(b) == Values{"m1", "m4", "m5"});
     if (run.version == ProtocolVersion::v0_10) {
       // A truncated to its HW, 2: nothing. It fetched m5 and rejoined the ISR; offset 1 is m2
@@ -282,7 +287,7 @@ TEST_CASE("KIP-101 scenario 2: replicas diverge after both lose power", "[cluste
     } else {
       // B's epoch starts at offset 1: A truncates there and fetches m4.
       CHECK(c.values(a) == Values{"m1", "m4", "m5"});
-      CHECK(c.violations().empty());
+      CHECK(c.violations() == std::vector<std::string>{});
     }
   }
 }
