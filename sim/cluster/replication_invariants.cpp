@@ -17,6 +17,15 @@ ReplicationInvariants::ReplicationInvariants(const ClusterView& cluster,
 
 void ReplicationInvariants::on_power_loss(std::int32_t broker_id) {
   power_loss_cleared_[broker_id].clear();
+  powered_off_.insert(broker_id);
+  for (const auto& [tp, hosts] : replica_hosts_) {
+    if (!hosts.contains(broker_id)) continue;
+    const bool all_lost = std::all_of(hosts.begin(), hosts.end(),
+                                      [&](std::int32_t host) { return powered_off_.contains(host); });
+    if (!all_lost) continue;
+    committed_batches_.erase(tp);
+    std::erase_if(verified_upto_, [&](const auto& entry) { return entry.first.first == tp; });
+  }
 }
 
 std::optional<std::string> ReplicationInvariants::check(const Simulation& sim) {
@@ -30,6 +39,12 @@ std::optional<std::string> ReplicationInvariants::check(const Simulation& sim) {
 
 std::optional<std::string> ReplicationInvariants::check_once(const Simulation&) {
   const std::vector<const KafkaBroker*> brokers = cluster_->running_brokers();
+  for (const KafkaBroker* broker : brokers) {
+    powered_off_.erase(broker->broker_id());
+    for (const storage::TopicPartition& tp : broker->replica_manager().partitions()) {
+      replica_hosts_[tp].insert(broker->broker_id());
+    }
+  }
   // The newest leader epoch any running replica knows, per partition: a leader behind it is
   // deposed and does not know it yet (cut off from the controller), its ISR a stale belief.
   std::map<storage::TopicPartition, std::int32_t> newest_epoch;
@@ -113,6 +128,14 @@ std::optional<std::string> ReplicationInvariants::check_committed_data(const Kaf
   const replication::ReplicaManager& rm = broker.replica_manager();
   for (const storage::TopicPartition& tp : rm.partitions()) {
     const replication::Partition& partition = *rm.get_partition(tp);
+    if (!partition.is_leader()) {
+      // A follower that has not applied a fetch response of its current leader yet.
+      const std::optional<std::int32_t> leader = partition.leader_replica_id();
+      const replication::ReplicaFetcher* fetcher = leader ? rm.fetcher(*leader) : nullptr;
+      const replication::PartitionFetchState* state =
+          fetcher != nullptr ? fetcher->fetch_state(tp) : nullptr;
+      if (state == nullptr || !state->lag) continue;
+    }
     const std::int64_t hw = partition.high_watermark();
     std::int64_t& verified = verified_upto_[{tp, id}];
     // A truncation (or a restart that recovered a shorter log) may rewrite what was verified.

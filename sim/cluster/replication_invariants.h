@@ -9,7 +9,11 @@
 //   a deposed leader that has not heard of a newer leader epoch yet is not asked);
 // - committed data is identical across replicas below their HWs (the same batch, CRC and leader
 //   epoch at every offset), checked incrementally: each replica's newly committed batches are
-//   compared with the first replica that committed them;
+//   compared with the first replica that committed them. A follower is asked only once it has
+//   applied a fetch response of its current leader: before that its HW is a belief (from its
+//   checkpoint or its previous role) over a log it has yet to reconcile (truncate) with the
+//   leader. When every replica of a partition has lost power, Kafka promises nothing about what
+//   was committed but never flushed: the partition's committed history starts again;
 // - a follower's HW never exceeds its LEO.
 // A violation either fails the run (the kernel throws InvariantViolation) or, for the lessons
 // that show a historic bug, is recorded and the run goes on.
@@ -54,7 +58,9 @@ class ReplicationInvariants final : public Invariant {
   std::string_view name() const override { return "replication"; }
   std::optional<std::string> check(const Simulation& sim) override;
 
-  // A broker lost power: its replicas may be behind the HW until they rejoin the ISR.
+  // A broker lost power: its replicas may be behind the HW until they rejoin the ISR; when every
+  // replica of a partition has lost power (none restarted since), its committed history is
+  // forgotten.
   void on_power_loss(std::int32_t broker_id);
   const std::vector<InvariantViolationRecord>& violations() const { return violations_; }
 
@@ -80,6 +86,9 @@ class ReplicationInvariants final : public Invariant {
   // Brokers that lost power, with the partitions where they have since left the ISR.
   std::map<std::int32_t, std::set<storage::TopicPartition>> power_loss_cleared_;
   std::map<Key, std::int64_t> verified_upto_;
+  // Every broker seen hosting each partition, and the brokers down after a power loss.
+  std::map<storage::TopicPartition, std::set<std::int32_t>> replica_hosts_;
+  std::set<std::int32_t> powered_off_;
   std::map<storage::TopicPartition, std::map<std::int64_t, BatchFingerprint>> committed_batches_;
 };
 
