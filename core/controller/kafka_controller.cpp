@@ -519,6 +519,13 @@ void KafkaController::read_topics(const std::vector<std::string>& topics,
   join->arrive();
 }
 
+std::optional<std::int64_t> KafkaController::live_broker_epoch(std::int32_t broker_id) const {
+  if (!active_ || !context_.live_brokers.contains(broker_id)) return std::nullopt;
+  const auto it = brokers_.find(broker_id);
+  if (it == brokers_.end()) return std::nullopt;
+  return it->second.epoch;
+}
+
 void KafkaController::on_controller_failover() {
   active_ = true;
   context_.controller_id = config_.broker_id;

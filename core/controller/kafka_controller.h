@@ -93,6 +93,12 @@ class KafkaController {
   // The broker's own shutdown: resign without touching ZooKeeper further.
   void shutdown();
 
+  // The broker epoch (registration czxid) of a live broker as this active controller knows it;
+  // nullopt when it is not live (or this controller is not active). The broker's channel uses it
+  // to drop requests queued for an earlier life of that broker (ControllerChannelManager's
+  // removeBroker).
+  std::optional<std::int64_t> live_broker_epoch(std::int32_t broker_id) const;
+
   // --- outputs ------------------------------------------------------------------------------------
   std::vector<ControllerSend> take_requests();
   std::vector<ControllerEventRecord> take_records();

@@ -567,38 +567,54 @@ void KafkaBroker::send_alter_partition() {
 void KafkaBroker::send_controller_requests() {
   for (controller::ControllerSend& send : controller_->take_requests()) {
     ControllerQueue& queue = controller_queues_[send.broker_id];
+    // Requests queued for an earlier life of that broker go (ControllerChannelManager's
+    // removeBroker when it failed): a new life must never get an old life's LeaderAndIsr.
+    const std::optional<std::int64_t> epoch = controller_->live_broker_epoch(send.broker_id);
+    if (queue.broker_epoch != epoch) reset_controller_queue(send.broker_id, epoch);
     queue.requests.push_back(std::move(send.request));
     if (!queue.in_flight) send_next_controller_request(send.broker_id);
   }
 }
 
+void KafkaBroker::reset_controller_queue(std::int32_t broker_id,
+                                         std::optional<std::int64_t> broker_epoch) {
+  ControllerQueue& queue = controller_queues_[broker_id];
+  queue.requests.clear();
+  queue.in_flight = false;
+  queue.broker_epoch = broker_epoch;
+  ++queue.generation;  // an answer to what was in flight is ignored
+  if (auto it = channels_.find({Purpose::controller_channel, broker_id}); it != channels_.end()) {
+    it->second->close();
+  }
+}
+
 // The controller's channel to one broker (Kafka's RequestSendThread): one request at a time,
-// retried after a failure while the broker is alive and this broker still controls.
+// retried after a failure while that life of the broker is alive and this broker controls.
 void KafkaBroker::send_next_controller_request(std::int32_t broker_id) {
   ControllerQueue& queue = controller_queues_[broker_id];
   if (queue.in_flight || queue.requests.empty()) return;
-  if (!controller_->is_active() || !broker_node(broker_id)) {
-    queue.requests.clear();
+  if (!controller_->is_active() || !broker_node(broker_id) ||
+      controller_->live_broker_epoch(broker_id) != queue.broker_epoch) {
+    reset_controller_queue(broker_id, controller_->live_broker_epoch(broker_id));
     return;
   }
   queue.in_flight = true;
+  const std::uint64_t generation = queue.generation;
   RequestBody body =
       std::visit([](const auto& r) -> RequestBody { return r; }, queue.requests.front());
   channel(Purpose::controller_channel, broker_id)
-      .send(std::move(body), [this, broker_id](const KafkaResponse* response) {
+      .send(std::move(body), [this, broker_id, generation](const KafkaResponse* response) {
         ControllerQueue& q = controller_queues_[broker_id];
+        if (q.generation != generation) return;  // the queue was reset meanwhile
         q.in_flight = false;
         if (response != nullptr) {
           if (!q.requests.empty()) q.requests.pop_front();
           send_next_controller_request(broker_id);
-        } else if (controller_->is_active() &&
-                   controller_->context().live_brokers.contains(broker_id)) {
+        } else {
           context_->set_timer(config_.retry_backoff, "controller.retry", [this, broker_id] {
-            send_next_controller_request(broker_id);
+            send_next_controller_request(broker_id);  // drops the queue if that life is gone
             pump();
           });
-        } else {
-          q.requests.clear();  // the broker is gone (or we no longer control): drop its queue
         }
         pump();
       });

@@ -86,6 +86,8 @@ class KafkaBroker final : public Process {
   struct ControllerQueue {
     std::deque<controller::ControllerRequest> requests;
     bool in_flight = false;
+    std::optional<std::int64_t> broker_epoch;  // the life of the broker these are for
+    std::uint64_t generation = 0;               // bumped when the queue is thrown away
   };
 
   std::int64_t now_ms() const { return context_->now().to_ms(); }
@@ -121,6 +123,7 @@ class KafkaBroker final : public Process {
   void send_alter_partition();
   void send_controller_requests();
   void send_next_controller_request(std::int32_t broker_id);
+  void reset_controller_queue(std::int32_t broker_id, std::optional<std::int64_t> broker_epoch);
   void send_controlled_shutdown();
 
   // --- after every event -----------------------------------------------------------------------
