@@ -7,7 +7,8 @@
 //              (target: >= 2,000x real time, one simulated hour in under 1.8 s)
 //   large      50 brokers, 1,000 partitions, RF 3, 100,000 records/s with acks=all
 //              (target: >= 10x real time)
-//   idle       the large cluster without traffic: what idle partitions cost (long polls)
+//   idle       the large cluster without traffic, with 100 and with 1,000 partitions: what idle
+//              partitions cost (the long-polling fetchers are per broker pair, not per partition)
 //
 // The producer sends every linger.ms one request per leader broker holding that interval's
 // records, one batch per partition: 5 ms (Kafka 4's default linger.ms) and 100 ms (bigger
@@ -137,6 +138,7 @@ int main(int argc, char** argv) {
       {"classroom", 3, 3, 1000, SimDuration::from_s(quick ? 20 : 3600), ms100},
       {"large", 50, 1000, 100000, SimDuration::from_s(quick ? 1 : 60), ms5},
       {"large", 50, 1000, 100000, SimDuration::from_s(quick ? 1 : 60), ms100},
+      {"idle", 50, 100, 0, SimDuration::from_s(quick ? 10 : 600), ms100},
       {"idle", 50, 1000, 0, SimDuration::from_s(quick ? 10 : 600), ms100},
   };
   std::printf("bench_cluster (acks=all, linger.ms 5, invariants off)\n");
