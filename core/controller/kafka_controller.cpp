@@ -35,6 +35,10 @@ std::string list_text(const std::vector<std::int32_t>& values) {
   return fmt::format("[{}]", fmt::join(values, ","));
 }
 
+// Rounds of re-reading and rewriting a partition state whose zkVersion moved under a write
+// (Kafka loops until they succeed; ksim stops after this many rather than spin).
+constexpr int max_state_write_attempts = 10;
+
 bool epoch_check_failed(const ZkWrite& write, const zk::MultiResult& result) {
   return !write.ops.empty() && write.ops.front().type == zk::Op::Type::check &&
          !result.results.empty() && result.results.front().code == Code::BADVERSION;
@@ -670,7 +674,7 @@ std::string KafkaController::describe_change(const PartitionStateChange& change,
 }
 
 void KafkaController::apply_decision(ControllerDecision decision, std::string why,
-                                     std::function<void()> then) {
+                                     std::function<void()> then, int attempt) {
   // The writes in Kafka's order: a run of new partitions is created topic by topic
   // (createTopicPartitionStatesRaw), every other change is one guarded setData.
   std::vector<ZkWrite> writes;
@@ -723,20 +727,33 @@ void KafkaController::apply_decision(ControllerDecision decision, std::string wh
   std::vector<ZkWrite> sent = writes;
   write(std::move(writes),
         [this, decision = std::move(decision), sent = std::move(sent), change_of_write,
-         before = std::move(before), why = std::move(why),
-         then](std::vector<zk::MultiResult> results) mutable {
+         before = std::move(before), why = std::move(why), then,
+         attempt](std::vector<zk::MultiResult> results) mutable {
           context_ = std::move(decision.context);
           std::set<TopicPartition> failed;
+          std::set<std::size_t> to_retry;  // changes whose setData found another zkVersion
           for (std::size_t k = 0; k < results.size(); ++k) {
             const zk::MultiResult& result = results[k];
             if (result.code == Code::OK) continue;
             if (sent[k].node_exists_is_ok && result.code == Code::NODEEXISTS) continue;
             if (change_of_write[k] < 0) continue;
-            const PartitionStateChange& change =
-                decision.changes[static_cast<std::size_t>(change_of_write[k])];
+            const auto index = static_cast<std::size_t>(change_of_write[k]);
+            const PartitionStateChange& change = decision.changes[index];
             failed.insert(change.partition);
+            if (result.code == Code::BADVERSION && !change.creates_znode) to_retry.insert(index);
             record(fmt::format("{}: state write failed with {} ({})", change.partition.to_string(),
                                zk::code_name(result.code), why));
+          }
+          for (const auto& [tp, recipients] : decision.unchanged) {
+            // An earlier attempt's write did apply: the brokers learn that state now.
+            add_leader_and_isr(recipients, tp, false);
+            add_update_metadata(live_or_shutting_down_brokers(), {tp});
+            if (const PartitionLeadership* state = context_.leadership(tp)) {
+              record(fmt::format("{}: state already leader {}, leader epoch {}, ISR {} ({})",
+                                 tp.to_string(), leader_text(state->leader_and_isr.leader),
+                                 state->leader_and_isr.leader_epoch,
+                                 list_text(state->leader_and_isr.isr), why));
+            }
           }
           for (std::size_t i = 0; i < decision.changes.size(); ++i) {
             const PartitionStateChange& change = decision.changes[i];
@@ -753,8 +770,25 @@ void KafkaController::apply_decision(ControllerDecision decision, std::string wh
             then();
             return;
           }
-          // The cache is wrong for these partitions: read what ZooKeeper holds.
-          auto join = std::make_shared<Join>(then);
+          // The cache is wrong for these partitions: read what ZooKeeper holds, then decide
+          // again on it what found another zkVersion (Kafka's updatesToRetry loop).
+          std::vector<PartitionStateChange> retry;
+          for (std::size_t index : to_retry) retry.push_back(decision.changes[index]);
+          auto join = std::make_shared<Join>([this, retry = std::move(retry), why, then,
+                                              attempt]() mutable {
+            if (retry.empty()) {
+              then();
+              return;
+            }
+            if (attempt >= max_state_write_attempts) {
+              record(fmt::format("giving up on {} state change(s) after {} attempts ({})",
+                                 retry.size(), attempt + 1, why));
+              then();
+              return;
+            }
+            apply_decision(retry_state_changes(context_, retry), why + ", retried", then,
+                           attempt + 1);
+          });
           for (const TopicPartition& tp : failed) {
             join->add();
             zk_->get_data(ZkPaths::topic_partition_state(tp.topic, tp.partition), false,

@@ -191,8 +191,11 @@ class KafkaController {
 
   // --- writes and requests ---
   // Writes a decision's changes (epoch-guarded), adopts its context, queues LeaderAndIsr and
-  // UpdateMetadata for each change that committed, and records it. `why` ends each record.
-  void apply_decision(ControllerDecision decision, std::string why, std::function<void()> then);
+  // UpdateMetadata for each change that committed, and records it. `why` ends each record. A
+  // change whose write found another zkVersion is decided again on the state read back from
+  // ZooKeeper and retried (`attempt` counts the rounds).
+  void apply_decision(ControllerDecision decision, std::string why, std::function<void()> then,
+                      int attempt = 0);
   // Runs guarded writes in order; `then` gets each write's result. A failed epoch check resigns.
   void write(std::vector<ZkWrite> writes,
              std::function<void(std::vector<zk::MultiResult>)> then);

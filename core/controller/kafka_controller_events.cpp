@@ -506,7 +506,7 @@ void KafkaController::start_reassignment(const TopicPartition& partition,
     PartitionStateChange change;
     change.partition = partition;
     change.state = PartitionLeadership{leadership->leader_and_isr.new_epoch(), context_.epoch};
-    change.reason = StateChangeReason::preferred_replica_election;
+    change.reason = StateChangeReason::leader_epoch_bump;
     change.recipients = all;
     decision.context.apply(change);
     decision.changes.push_back(std::move(change));
@@ -566,11 +566,12 @@ void KafkaController::complete_reassignment(const TopicPartition& partition,
   PartitionStateChange elect;
   elect.partition = partition;
   elect.recipients = reassignment.target;
-  elect.reason = StateChangeReason::offline_election;
+  elect.reason = StateChangeReason::leader_epoch_bump;
   if (!contains(reassignment.target, current.leader) ||
       !context_.is_replica_online(current.leader)) {
     const ElectionResult result =
         leader_for_reassignment(reassignment.target, current, context_.liveness());
+    if (result.leader_and_isr) elect.reason = StateChangeReason::reassignment_election;
     elect.state = PartitionLeadership{result.leader_and_isr.value_or(current.new_epoch()),
                                       context_.epoch};
   } else {
@@ -588,6 +589,7 @@ void KafkaController::complete_reassignment(const TopicPartition& partition,
     change.state = PartitionLeadership{*without, context_.epoch};
     change.reason = StateChangeReason::replica_offline;
     change.recipients = reassignment.target;
+    change.offline_replica = replica;
     decision.context.apply(change);
     latest = change.written_state().leader_and_isr;
     decision.changes.push_back(std::move(change));

@@ -32,13 +32,17 @@ class Planner {
   void fail(const storage::TopicPartition& partition, protocol::Error error, std::string message) {
     decision_.failures.push_back(ElectionFailure{partition, error, std::move(message)});
   }
+  void unchanged(const storage::TopicPartition& partition, std::vector<std::int32_t> recipients) {
+    decision_.unchanged.emplace_back(partition, std::move(recipients));
+  }
 
   void record(const storage::TopicPartition& partition, const LeaderAndIsr& leader_and_isr,
               StateChangeReason reason, std::vector<std::int32_t> recipients,
-              bool unclean = false) {
+              bool unclean = false, std::int32_t offline_replica = -1) {
     PartitionStateChange change{partition, PartitionLeadership{leader_and_isr, context().epoch},
                                 false,     reason,
-                                unclean,   std::move(recipients)};
+                                unclean,   std::move(recipients),
+                                offline_replica};
     decision_.zk_writes.push_back(update_partition_state_write(
         partition, change.state, context().epoch_zk_version, context().scala));
     context().apply(change);
@@ -115,7 +119,8 @@ class Planner {
       if (!updated) continue;
       std::vector<std::int32_t> recipients = context().partition_replica_assignment(partition);
       std::erase(recipients, replica);
-      record(partition, *updated, StateChangeReason::replica_offline, std::move(recipients));
+      record(partition, *updated, StateChangeReason::replica_offline, std::move(recipients), false,
+             replica);
     }
   }
 
@@ -256,6 +261,81 @@ ControllerDecision on_preferred_replica_election(
     }
     planner.record(partition, *result.leader_and_isr, StateChangeReason::preferred_replica_election,
                    result.live_replicas);
+  }
+  return planner.take();
+}
+
+ControllerDecision retry_state_changes(const ControllerContext& context,
+                                       const std::vector<PartitionStateChange>& failed) {
+  Planner planner(context);
+  const BrokerLiveness brokers = context.liveness();
+  for (const PartitionStateChange& change : failed) {
+    const storage::TopicPartition& partition = change.partition;
+    const PartitionLeadership* leadership = planner.context().leadership(partition);
+    const std::vector<std::int32_t>& assignment =
+        planner.context().partition_replica_assignment(partition);
+    if (leadership == nullptr || assignment.empty()) {
+      planner.fail(partition, protocol::Error::UNKNOWN_TOPIC_OR_PARTITION,
+                   "The partition does not exist.");
+      continue;
+    }
+    if (leadership->controller_epoch > context.epoch) {
+      planner.fail(partition, protocol::Error::NOT_CONTROLLER,
+                   fmt::format("Leader and isr path written by another controller. This probably "
+                               "means the current controller with epoch {} went through a soft "
+                               "failure and another controller was elected with epoch {}.",
+                               context.epoch, leadership->controller_epoch));
+      continue;
+    }
+    const LeaderAndIsr current = leadership->leader_and_isr;
+    const auto elected = [&](const ElectionResult& result, std::string_view strategy) {
+      if (!result.leader_and_isr) {
+        planner.fail(partition, protocol::Error::ELIGIBLE_LEADERS_NOT_AVAILABLE,
+                     failed_election(partition, strategy));
+        return;
+      }
+      planner.record(partition, *result.leader_and_isr, change.reason, result.live_replicas,
+                     result.unclean);
+    };
+    switch (change.reason) {
+      case StateChangeReason::new_partition:
+        // A create that found the znode: Kafka gives up on the partition.
+        planner.fail(partition, protocol::Error::OPERATION_NOT_ATTEMPTED,
+                     fmt::format("Failed to create the state of {}: it exists already",
+                                 partition.to_string()));
+        break;
+      case StateChangeReason::offline_election:
+        elected(leader_for_offline(assignment, current, brokers,
+                                   context.unclean_leader_election_enabled(partition.topic),
+                                   context.leader_recovery_supported),
+                offline_strategy);
+        break;
+      case StateChangeReason::controlled_shutdown_election:
+        elected(leader_for_controlled_shutdown(assignment, current, brokers),
+                controlled_shutdown_strategy);
+        break;
+      case StateChangeReason::preferred_replica_election:
+        elected(leader_for_preferred_replica(assignment, current, brokers), preferred_strategy);
+        break;
+      case StateChangeReason::reassignment_election:
+        elected(leader_for_reassignment(assignment, current, brokers),
+                "ReassignPartitionLeaderElectionStrategy");
+        break;
+      case StateChangeReason::leader_epoch_bump:
+        planner.record(partition, current.new_epoch(), change.reason, change.recipients);
+        break;
+      case StateChangeReason::replica_offline: {
+        const std::optional<LeaderAndIsr> updated =
+            remove_replica_from_isr(current, change.offline_replica);
+        if (updated) {
+          planner.record(partition, *updated, change.reason, change.recipients, false,
+                         change.offline_replica);
+        } else {
+          planner.unchanged(partition, change.recipients);
+        }
+        break;
+      }
+    }
   }
   return planner.take();
 }

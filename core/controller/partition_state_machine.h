@@ -34,6 +34,8 @@ enum class StateChangeReason {
   controlled_shutdown_election,  // the leader is shutting down
   preferred_replica_election,    // back to the head of the assignment
   replica_offline,               // a replica left the ISR (broker died or is shutting down)
+  reassignment_election,         // ReassignPartitionLeaderElectionStrategy (leader not in target)
+  leader_epoch_bump,             // updateLeaderEpochAndSendRequest: same leader, epoch + 1
 };
 
 struct PartitionStateChange {
@@ -44,6 +46,7 @@ struct PartitionStateChange {
   StateChangeReason reason = StateChangeReason::offline_election;
   bool unclean = false;                  // the leader came from outside the ISR
   std::vector<std::int32_t> recipients;  // brokers the LeaderAndIsr request goes to
+  std::int32_t offline_replica = -1;     // replica_offline: the replica that left the ISR
 
   // The state once the write succeeded: zkVersion 0 after a create, the expected + 1 otherwise.
   PartitionLeadership written_state() const;
@@ -68,6 +71,10 @@ struct ControllerDecision {
   // Controlled shutdown: the replicated partitions the broker still leads (Kafka's
   // partitionsRemaining; the broker retries while this is not empty).
   std::vector<storage::TopicPartition> partitions_remaining;
+  // retry_state_changes: partitions whose state in ZooKeeper already is what the change wanted
+  // (an earlier attempt of the write did apply): their LeaderAndIsr goes to these recipients
+  // with that state, without a write.
+  std::vector<std::pair<storage::TopicPartition, std::vector<std::int32_t>>> unchanged;
 };
 
 // New partitions (a topic created, partitions added): leader = first live replica, ISR = the
@@ -98,5 +105,14 @@ ControllerDecision on_controlled_shutdown(const ControllerContext& context, std:
 // UNKNOWN_TOPIC_OR_PARTITION for unknown partitions.
 ControllerDecision on_preferred_replica_election(
     const ControllerContext& context, const std::vector<storage::TopicPartition>& partitions);
+// The changes whose setData failed with BADVERSION (the state in ZooKeeper is not the one the
+// decision started from), decided again on the state `context` now holds, re-read from
+// ZooKeeper: Kafka's electLeaderForPartitions and removeReplicasFromIsr loop on their
+// "updatesToRetry", each round reading the partition states before deciding. A state written by
+// a newer controller fails the partition (Kafka: "Leader and isr path written by another
+// controller"). Changes of one partition are redone in order, each on the state the previous
+// one leaves.
+ControllerDecision retry_state_changes(const ControllerContext& context,
+                                       const std::vector<PartitionStateChange>& failed);
 
 }  // namespace ksim::controller

@@ -100,6 +100,8 @@ class ReplicaManager {
   // until set. Re-evaluates nothing by itself: the next fetch or HW check uses it.
   void set_isr_eligibility(std::function<bool(std::int32_t broker_id)> is_eligible);
   void set_broker_epoch(std::int64_t broker_epoch);
+  // The epoch of this broker's latest registration (-1 before the first).
+  std::int64_t broker_epoch() const { return broker_epoch_; }
 
   // --- partitions -------------------------------------------------------------------------------
   Partition* get_partition(const storage::TopicPartition& tp);

@@ -16,6 +16,27 @@ namespace ksim::sim::cluster {
 
 namespace zk = controller::zk;
 
+namespace {
+
+// The answers to a controller request addressed to an earlier registration of this broker.
+protocol::LeaderAndIsrResponse stale_broker_epoch(const protocol::LeaderAndIsrRequest&) {
+  protocol::LeaderAndIsrResponse response;
+  response.error_code = protocol::Error::STALE_BROKER_EPOCH;
+  return response;
+}
+protocol::UpdateMetadataResponse stale_broker_epoch(const protocol::UpdateMetadataRequest&) {
+  protocol::UpdateMetadataResponse response;
+  response.error_code = protocol::Error::STALE_BROKER_EPOCH;
+  return response;
+}
+protocol::StopReplicaResponse stale_broker_epoch(const protocol::StopReplicaRequest&) {
+  protocol::StopReplicaResponse response;
+  response.error_code = protocol::Error::STALE_BROKER_EPOCH;
+  return response;
+}
+
+}  // namespace
+
 KafkaBroker::KafkaBroker(BrokerConfig config, BrokerEventSink* events)
     : config_(std::move(config)), events_(events) {
   config_.controller.broker_id = config_.broker_id;
@@ -200,6 +221,10 @@ void KafkaBroker::register_broker() {
     record(fmt::format("registered at /brokers/ids/{} (broker epoch {})", config_.broker_id,
                        czxid));
     controller_->on_session_established(now_ms());
+    // The first registration starts the request processing (startProcessingRequests).
+    std::vector<ConnectionId> waiting;
+    for (const auto& [end, inbound] : inbound_) waiting.push_back(end);
+    for (ConnectionId end : waiting) handle_next(end);
     pump();
   };
   zk_->client().multi(std::move(ops), [this, path, session,
@@ -266,6 +291,9 @@ void KafkaBroker::on_disconnect(ConnectionId end, NodeId peer, DisconnectReason 
 void KafkaBroker::handle_next(ConnectionId connection) {
   auto it = inbound_.find(connection);
   if (it == inbound_.end() || it->second.busy || it->second.queued.empty()) return;
+  // Kafka processes no request before the broker first registered in ZooKeeper (KafkaServer
+  // calls socketServer.startProcessingRequests after registerBroker).
+  if (replica_manager_->broker_epoch() < 0) return;
   KafkaRequest request = std::move(it->second.queued.front());
   it->second.queued.pop_front();
   it->second.busy = true;
@@ -309,6 +337,15 @@ void KafkaBroker::handle(ConnectionId connection, KafkaRequest request) {
   std::visit(
       [&](auto& body) {
         using Body = std::decay_t<decltype(body)>;
+        if constexpr (std::is_same_v<Body, protocol::LeaderAndIsrRequest> ||
+                      std::is_same_v<Body, protocol::UpdateMetadataRequest> ||
+                      std::is_same_v<Body, protocol::StopReplicaRequest>) {
+          // KafkaApis.isBrokerEpochStale: the controller addressed an earlier registration.
+          if (body.broker_epoch != -1 && body.broker_epoch < rm.broker_epoch()) {
+            respond(connection, correlation, stale_broker_epoch(body));
+            return;
+          }
+        }
         if constexpr (std::is_same_v<Body, protocol::ProduceRequest>) {
           const std::uint64_t id = next_request_id_++;
           replication::ProduceResult result = rm.append_records(id, std::move(body), now_ms());
