@@ -230,6 +230,8 @@ void ZkClient::on_watch_notification(const WatchNotification& notification, std:
   observe(now_ms);
   if (!handshake_done_) return;
   last_receive_ms_ = now_ms;
+  // The zxid goes into the next ConnectRequest, so a resumed session gets only what it missed.
+  if (notification.event.zxid > last_zxid_seen_) last_zxid_seen_ = notification.event.zxid;
   if (watch_handler_) watch_handler_(notification.event);
 }
 

@@ -87,6 +87,17 @@ void ZooKeeperProcess::on_connect(ConnectionId connection, const zk::ConnectRequ
   // An expired answer leaves the connection unbound: the client closes it when it reads this.
   send(connection, response);
   if (!response.expired()) {
+    // SetWatches: what was sent on the old connection after the last zxid the client saw.
+    if (auto sent = unconfirmed_events_.find(response.session_id);
+        sent != unconfirmed_events_.end()) {
+      std::vector<zk::WatchedEvent> events = std::move(sent->second);
+      unconfirmed_events_.erase(sent);
+      for (zk::WatchedEvent& event : events) {
+        if (event.zxid > request.last_zxid_seen) {
+          send(connection, zk::WatchNotification{std::move(event)});
+        }
+      }
+    }
     const auto held = held_events_.find(response.session_id);
     if (held != held_events_.end()) {
       std::vector<zk::WatchedEvent> events = std::move(held->second);
@@ -105,6 +116,8 @@ void ZooKeeperProcess::on_request(ConnectionId connection, const zk::Request& re
   const zk::SessionId session = bound->second;
   const zk::Response response = zk::process_request(server(), session, request, now_ms());
   if (std::holds_alternative<zk::CloseSessionOp>(request.body)) {
+    unconfirmed_events_.erase(session);
+    held_events_.erase(session);
     unbind(connection);  // answered below; then the client closes the connection
   }
   // The notifications this request fired go out before its answer (ZooKeeper's order).
@@ -139,6 +152,7 @@ std::vector<ConnectionId> ZooKeeperProcess::settle() {
   std::vector<ConnectionId> dead;
   for (const zk::SessionId session : server().expire_sessions(now_ms())) {
     held_events_.erase(session);
+    unconfirmed_events_.erase(session);
     const auto it = connection_of_session_.find(session);
     if (it == connection_of_session_.end()) continue;
     dead.push_back(it->second);
@@ -163,9 +177,13 @@ void ZooKeeperProcess::deliver_watch_events() {
   for (zk::WatchedEvent& event : zk.take_watch_events()) {
     const auto it = connection_of_session_.find(event.session_id);
     if (it != connection_of_session_.end()) {
-      // Sent on the connection the server believes in. If that connection is in fact dead (the
-      // client already gave up on it), the notification is lost with it: real ZooKeeper would
-      // re-fire it from the client's SetWatches after the reconnect; ksim does not model that.
+      // Sent on the connection the server believes in. That connection may in fact be dead
+      // (the client gave up on it and will reconnect): the event is kept until the session
+      // resumes and sent again if the client had not seen its zxid (what ZooKeeper's SetWatches
+      // achieves after a reconnect).
+      std::vector<zk::WatchedEvent>& unconfirmed = unconfirmed_events_[event.session_id];
+      if (unconfirmed.size() >= kMaxUnconfirmedEvents) unconfirmed.erase(unconfirmed.begin());
+      unconfirmed.push_back(event);
       send(it->second, zk::WatchNotification{std::move(event)});
     } else if (zk.session_tracker().is_live(event.session_id)) {
       held_events_[event.session_id].push_back(std::move(event));

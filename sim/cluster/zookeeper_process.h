@@ -88,6 +88,11 @@ class ZooKeeperProcess final : public Process {
   // the SetWatches a real client sends after reconnecting (the server re-fires the watches whose
   // node changed since the client's last zxid).
   std::map<controller::zk::SessionId, std::vector<controller::zk::WatchedEvent>> held_events_;
+  // Events sent on a session's connection since its last (re)connect: sent again at a resume
+  // when their zxid is newer than the client's last seen one (bounded per session).
+  static constexpr std::size_t kMaxUnconfirmedEvents = 4096;
+  std::map<controller::zk::SessionId, std::vector<controller::zk::WatchedEvent>>
+      unconfirmed_events_;
   std::optional<EventHandle> expiry_timer_;
   std::int64_t expiry_timer_at_ms_ = 0;
   std::uint64_t expiry_generation_ = 0;

@@ -276,3 +276,31 @@ TEST_CASE("the same seed gives the same ZooKeeper run", "[zookeeper][determinism
   CHECK(first == second);
   CHECK(std::get<0>(first) != std::get<0>(run(12)));
 }
+
+TEST_CASE("a watch event sent into a connection the client gave up on reaches it after the resume",
+          "[zookeeper]") {
+  // The client's read timeout (2/3 of 18 s) drops its connection during a 13.5 s cut; the
+  // server, which has not noticed, sends the event on that dead connection. ZooKeeper's
+  // SetWatches makes the resumed session hear it anyway (a lost /brokers/ids event once left a
+  // controller blind to a broker's re-registration).
+  ZkWorld w(9);
+  w.run_for(5_s);
+  const SessionId session = w.session_of("1");
+  w.one.events.clear();
+  w.world.network().isolate(w.world.resolve("broker 1"));
+  w.run_for(1_s);
+  // An admin tool registers another node meanwhile; member 1 watches /brokers/ids.
+  const std::int64_t now_ms = w.world.sim().now().to_ms() + kEpoch;
+  const SessionInfo admin = w.zk().create_session(30000, now_ms);
+  REQUIRE(w.zk().create(admin.session_id, "/brokers/ids/9", std::nullopt, CreateMode::PERSISTENT,
+                        now_ms).code == Code::OK);
+  dynamic_cast<ZooKeeperProcess&>(*w.world.host("zookeeper").process())
+      .deliver_pending_watch_events();
+  w.run_for(12500_ms);
+  CHECK(w.one.events.empty());
+  w.world.network().heal();
+  w.run_for(10_s);
+  REQUIRE(w.session_of("1") == session);  // the same session, resumed
+  REQUIRE(w.one.events.size() == 1);
+  CHECK_THAT(w.one.events[0], Catch::EndsWith(" NodeChildrenChanged /brokers/ids"));
+}
