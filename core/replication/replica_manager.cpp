@@ -65,13 +65,13 @@ void ReplicaManager::set_broker_epoch(std::int64_t broker_epoch) {
 // --- partitions -------------------------------------------------------------------------------
 
 Partition* ReplicaManager::get_partition(const storage::TopicPartition& tp) {
-  const auto it = partitions_.find(tp);
-  return it == partitions_.end() ? nullptr : it->second.get();
+  const auto it = partition_index_.find(tp);
+  return it == partition_index_.end() ? nullptr : it->second;
 }
 
 const Partition* ReplicaManager::get_partition(const storage::TopicPartition& tp) const {
-  const auto it = partitions_.find(tp);
-  return it == partitions_.end() ? nullptr : it->second.get();
+  const auto it = partition_index_.find(tp);
+  return it == partition_index_.end() ? nullptr : it->second;
 }
 
 std::vector<storage::TopicPartition> ReplicaManager::partitions() const {
@@ -95,6 +95,7 @@ Partition& ReplicaManager::get_or_create_partition(const storage::TopicPartition
   apply_topic_config(*partition);
   Partition& created = *partition;
   partitions_.emplace(tp, std::move(partition));
+  partition_index_.emplace(tp, &created);
   return created;
 }
 
@@ -105,6 +106,7 @@ PartitionLookup ReplicaManager::lookup() const {
 // --- the controller ---------------------------------------------------------------------------
 
 ReplicaFetcher& ReplicaManager::fetcher_for(std::int32_t leader_id) {
+  fetchers_to_poll_.insert(leader_id);  // it gets a partition: it may want to send
   auto& fetcher = fetchers_[leader_id];
   if (!fetcher) fetcher = std::make_unique<ReplicaFetcher>(broker_id_, leader_id, config_);
   return *fetcher;
@@ -114,6 +116,7 @@ void ReplicaManager::remove_fetcher_for_partition(const storage::TopicPartition&
   const auto it = fetching_from_.find(tp);
   if (it == fetching_from_.end()) return;
   if (const auto fetcher = fetchers_.find(it->second); fetcher != fetchers_.end()) {
+    fetchers_to_poll_.insert(it->second);  // it may be idle now, to be shut down
     fetcher->second->remove_partition(tp);
   }
   fetching_from_.erase(it);
@@ -166,6 +169,7 @@ protocol::LeaderAndIsrResponse ReplicaManager::become_leader_or_follower(
 
 void ReplicaManager::stop_replica(const storage::TopicPartition& tp, bool delete_partition) {
   remove_fetcher_for_partition(tp);
+  partition_index_.erase(tp);
   partitions_.erase(tp);
   if (delete_partition) log_manager_->delete_log(tp);
   try_complete_delayed_requests(tp);
@@ -448,15 +452,35 @@ protocol::ListOffsetsResponse ReplicaManager::fetch_offsets(
 
 std::vector<FetcherSend> ReplicaManager::poll_fetchers(std::int64_t now_ms) {
   now_ms_ = now_ms;
+  // Only fetchers that may have something to send are asked: those answered, failed or given
+  // partitions since the last poll, and those whose backoff ended. A broker following a thousand
+  // partitions does not scan its fetchers after every event.
+  for (auto it = fetcher_wakeups_.begin(); it != fetcher_wakeups_.end();) {
+    if (it->second <= now_ms) {
+      fetchers_to_poll_.insert(it->first);
+      it = fetcher_wakeups_.erase(it);
+    } else {
+      ++it;
+    }
+  }
   std::vector<FetcherSend> sends;
-  for (auto it = fetchers_.begin(); it != fetchers_.end();) {
+  const std::set<std::int32_t> to_poll = std::exchange(fetchers_to_poll_, {});
+  for (const std::int32_t leader_id : to_poll) {
+    const auto it = fetchers_.find(leader_id);
+    if (it == fetchers_.end()) continue;
     ReplicaFetcher& fetcher = *it->second;
     if (!fetcher.has_partitions() && !fetcher.in_flight()) {
-      it = fetchers_.erase(it);  // Kafka's shutdownIdleFetcherThreads
+      fetchers_.erase(it);  // Kafka's shutdownIdleFetcherThreads
+      fetcher_wakeups_.erase(leader_id);
       continue;
     }
-    if (auto request = fetcher.poll(now_ms)) sends.push_back({it->first, std::move(*request)});
-    ++it;
+    if (auto request = fetcher.poll(now_ms)) {
+      sends.push_back({leader_id, std::move(*request)});
+      fetcher_wakeups_.erase(leader_id);
+    } else if (auto next = fetcher.next_poll_time_ms(now_ms)) {
+      // Nothing ready (every partition backing off): ask again when the first backoff ends.
+      fetcher_wakeups_[leader_id] = std::max(*next, now_ms + 1);
+    }
   }
   return sends;
 }
@@ -466,6 +490,7 @@ void ReplicaManager::handle_fetcher_response(std::int32_t leader_id,
   now_ms_ = now_ms;
   const auto it = fetchers_.find(leader_id);
   if (it == fetchers_.end() || !it->second->in_flight()) return;  // the fetcher went away
+  fetchers_to_poll_.insert(leader_id);
   it->second->handle_response(response, now_ms);
 }
 
@@ -473,6 +498,7 @@ void ReplicaManager::handle_fetcher_failure(std::int32_t leader_id, std::int64_t
   now_ms_ = now_ms;
   const auto it = fetchers_.find(leader_id);
   if (it != fetchers_.end()) it->second->handle_failure(now_ms);
+  fetchers_to_poll_.insert(leader_id);
 }
 
 const ReplicaFetcher* ReplicaManager::fetcher(std::int32_t leader_id) const {
@@ -523,7 +549,8 @@ std::optional<std::int64_t> ReplicaManager::next_deadline_ms(std::int64_t now_ms
   consider(fetch_purgatory_.next_deadline_ms());
   consider(next_high_watermark_checkpoint_ms_);
   if (config_.log_flush_offset_checkpoint_interval_ms > 0) consider(next_offset_checkpoint_ms_);
-  for (const auto& [leader, fetcher] : fetchers_) consider(fetcher->next_poll_time_ms(now_ms));
+  if (!fetchers_to_poll_.empty()) consider(now_ms);
+  for (const auto& [leader, wakeup] : fetcher_wakeups_) consider(wakeup);
   return next;
 }
 

@@ -19,6 +19,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/protocol/alter_partition.h"
@@ -204,9 +205,14 @@ class ReplicaManager {
   std::vector<std::string> storage_errors_;
   storage::TopicPartitionOffsets checkpointed_high_watermarks_;
 
-  std::map<storage::TopicPartition, std::unique_ptr<Partition>> partitions_;
+  std::map<storage::TopicPartition, std::unique_ptr<Partition>> partitions_;  // iterated in order
+  // The same partitions for lookups only (never iterated: hashing decides no order).
+  std::unordered_map<storage::TopicPartition, Partition*, storage::TopicPartitionHash>
+      partition_index_;
   std::map<std::int32_t, std::unique_ptr<ReplicaFetcher>> fetchers_;  // by leader broker id
   std::map<storage::TopicPartition, std::int32_t> fetching_from_;     // partition -> leader
+  std::set<std::int32_t> fetchers_to_poll_;  // may have a request to send now
+  std::map<std::int32_t, std::int64_t> fetcher_wakeups_;  // nothing ready before this time
 
   DelayedOperationPurgatory<DelayedProduce> produce_purgatory_;
   DelayedOperationPurgatory<DelayedFetch> fetch_purgatory_;

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <compare>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -27,5 +29,12 @@ struct TopicPartition {
 // last component is parsed. Throws CorruptDataError with Kafka's message when the name is not
 // of that form. Kafka's ".uniqueId-delete", "-future" and "-stray" directories are not modelled.
 TopicPartition parse_topic_partition_dir(std::string_view dir_path);
+
+// A hash for lookup tables (never iterated: iteration order must not depend on hashing).
+struct TopicPartitionHash {
+  std::size_t operator()(const TopicPartition& tp) const noexcept {
+    return std::hash<std::string>{}(tp.topic) * 31u + static_cast<std::size_t>(tp.partition);
+  }
+};
 
 }  // namespace ksim::storage
