@@ -10,8 +10,23 @@ RequestChannel::RequestChannel(ProcessContext& context, NodeId peer, SimDuration
     : context_(&context), peer_(peer), request_timeout_(request_timeout), directory_(directory) {}
 
 RequestChannel::~RequestChannel() {
-  for (auto& [id, request] : in_flight_) context_->cancel_timer(request.timeout);
+  if (timer_) context_->cancel_timer(*timer_);
   if (connection_ && directory_ != nullptr) directory_->erase(*connection_);
+}
+
+// One timer per channel, at the oldest request's deadline (NetworkClient checks its in-flight
+// requests' timeouts as it polls): no timer to set and cancel per request.
+void RequestChannel::arm_timeout() {
+  if (timer_ || in_flight_.empty()) return;
+  const SimTime deadline = in_flight_.begin()->second.deadline;  // ids grow: the oldest first
+  const SimDuration wait = deadline > context_->now() ? deadline - context_->now() : SimDuration{};
+  timer_ = context_->set_timer(wait, "kafka.request_timeout", [this] {
+    timer_.reset();
+    if (!in_flight_.empty() && in_flight_.begin()->second.deadline <= context_->now()) {
+      close();  // NetworkClient: a timed-out request disconnects, failing the others too
+    }
+    arm_timeout();
+  });
 }
 
 void RequestChannel::connect() {
@@ -27,12 +42,8 @@ void RequestChannel::forget_connection() {
 void RequestChannel::send(RequestBody body, Done done) {
   if (!connection_) connect();
   const std::int32_t correlation_id = next_correlation_id_++;
-  const EventHandle timeout =
-      context_->set_timer(request_timeout_, "kafka.request_timeout", [this, correlation_id] {
-        if (!in_flight_.contains(correlation_id)) return;
-        close();  // NetworkClient: a timed-out request disconnects, failing the others too
-      });
-  in_flight_.emplace(correlation_id, InFlight{std::move(done), timeout});
+  in_flight_.emplace(correlation_id, InFlight{std::move(done), context_->now() + request_timeout_});
+  arm_timeout();
   KafkaRequest request{correlation_id, std::move(body)};
   const std::size_t size = wire_size(request);
   context_->send(*connection_, Message::of(std::move(request), size));
@@ -53,7 +64,6 @@ bool RequestChannel::on_message(Delivery& delivery) {
   if (it == in_flight_.end()) return true;  // answered after it was given up
   InFlight request = std::move(it->second);
   in_flight_.erase(it);
-  context_->cancel_timer(request.timeout);
   request.done(response);
   return true;
 }
@@ -77,7 +87,6 @@ void RequestChannel::fail_all() {
   std::map<std::int32_t, InFlight> failed = std::move(in_flight_);
   in_flight_.clear();
   for (auto& [id, request] : failed) {
-    context_->cancel_timer(request.timeout);
     request.done(nullptr);  // may send again: a new connection
   }
 }

@@ -53,8 +53,9 @@ class RequestChannel {
 
   struct InFlight {
     Done done;
-    EventHandle timeout;
+    SimTime deadline;
   };
+  void arm_timeout();
   ProcessContext* context_;
   NodeId peer_;
   SimDuration request_timeout_;
@@ -62,6 +63,7 @@ class RequestChannel {
   std::optional<ConnectionId> connection_;
   std::int32_t next_correlation_id_ = 0;
   std::map<std::int32_t, InFlight> in_flight_;
+  std::optional<EventHandle> timer_;  // at the oldest request's deadline
 };
 
 }  // namespace ksim::sim::cluster
