@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bench/kernel_baseline.h"
 #include "sim/cluster/kafka_cluster.h"
 
 using namespace ksim::sim;
@@ -110,19 +111,6 @@ Figures run(const Setup& setup) {
   return f;
 }
 
-double run_kernel_baseline(std::uint64_t events) {
-  Simulation sim({.seed = 1});
-  sim.set_max_events_per_run(events + 16);
-  std::uint64_t left = events;
-  std::function<void()> tick = [&] {
-    if (--left > 0) sim.schedule_after(SimDuration::from_us(50), [&] { tick(); });
-  };
-  sim.schedule_after(SimDuration::from_us(50), [&] { tick(); });
-  const auto start = Clock::now();
-  sim.run_until_idle();
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -147,7 +135,7 @@ int main(int argc, char** argv) {
     if (only != nullptr && std::string_view(only) != setup.name) continue;
     const Figures f = run(setup);
     const double sim_seconds = static_cast<double>(setup.simulated.to_us()) / 1e6;
-    const double baseline = run_kernel_baseline(f.events);
+    const double baseline = ksim::bench::run_kernel_baseline(f.events);
     std::printf(
         "  %-9s %2d brokers %4d partitions %6lld rec/s linger %3lld ms: %7.0f simulated s per wall s "
         "(%.2f s wall for %.0f s), %9.0f events/s, %6.1f events per simulated ms, "

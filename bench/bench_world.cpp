@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <string_view>
 
+#include "bench/kernel_baseline.h"
 #include "sim/testing/append_service.h"
 #include "sim/world.h"
 
@@ -43,18 +44,6 @@ Figures run_world(int clients, SimDuration simulated) {
   return f;
 }
 
-double run_kernel_baseline(std::uint64_t events) {
-  Simulation sim({.seed = 1});
-  std::uint64_t left = events;
-  std::function<void()> tick = [&] {
-    if (--left > 0) sim.schedule_after(SimDuration::from_us(50), [&] { tick(); });
-  };
-  sim.schedule_after(SimDuration::from_us(50), [&] { tick(); });
-  const auto start = Clock::now();
-  sim.run_until_idle();
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -70,7 +59,7 @@ int main(int argc, char** argv) {
     const Figures f = run_world(clients, simulated);
     if (f.wall_seconds < best.wall_seconds) best = f;
   }
-  const double baseline = run_kernel_baseline(best.events);
+  const double baseline = ksim::bench::run_kernel_baseline(best.events);
   const double sim_seconds = static_cast<double>(simulated.to_us()) / 1e6;
   std::printf("bench_world: 1 server, %d clients, %.0f simulated seconds (best of %d)\n", clients,
               sim_seconds, quick ? 1 : 3);

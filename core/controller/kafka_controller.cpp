@@ -159,40 +159,21 @@ void KafkaController::handle_alter_partition(
     const protocol::AlterPartitionRequest& request, std::int64_t now_ms,
     std::function<void(protocol::AlterPartitionResponse)> respond) {
   now_ms_ = now_ms;
-  auto answered = std::make_shared<bool>(false);
-  auto reply = [respond = std::move(respond), answered](protocol::AlterPartitionResponse r) {
-    if (*answered) return;
-    *answered = true;
-    respond(std::move(r));
-  };
+  auto reply = answer_once(std::move(respond));
   enqueue(
-      "AlterPartitionReceived",
-      [this, request, reply] { process_alter_partition(request, reply); },
-      [reply] {
-        protocol::AlterPartitionResponse response;
-        response.error_code = protocol::Error::NOT_CONTROLLER;
-        reply(std::move(response));
-      });
+      "AlterPartitionReceived", [this, request, reply] { process_alter_partition(request, reply); },
+      [reply] { reply(not_controller<protocol::AlterPartitionResponse>()); });
 }
 
 void KafkaController::handle_controlled_shutdown(
     const protocol::ControlledShutdownRequest& request, std::int64_t now_ms,
     std::function<void(protocol::ControlledShutdownResponse)> respond) {
   now_ms_ = now_ms;
-  auto answered = std::make_shared<bool>(false);
-  auto reply = [respond = std::move(respond), answered](protocol::ControlledShutdownResponse r) {
-    if (*answered) return;
-    *answered = true;
-    respond(std::move(r));
-  };
+  auto reply = answer_once(std::move(respond));
   enqueue(
       "ControlledShutdown",
       [this, request, reply] { process_controlled_shutdown(request, reply); },
-      [reply] {
-        protocol::ControlledShutdownResponse response;
-        response.error_code = protocol::Error::NOT_CONTROLLER;
-        reply(std::move(response));
-      });
+      [reply] { reply(not_controller<protocol::ControlledShutdownResponse>()); });
 }
 
 void KafkaController::shutdown() {

@@ -5,6 +5,8 @@
 #include <fmt/ranges.h>
 
 #include <charconv>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +53,25 @@ inline protocol::LeaderRecoveryState recovery_state(std::int32_t state) {
                                            : protocol::LeaderRecoveryState::recovered;
 }
 
+
+// A broker request's answer, given once: by the event that handles it, or NOT_CONTROLLER when
+// the event is dropped (the controller resigned first).
+template <typename Response>
+std::function<void(Response)> answer_once(std::function<void(Response)> respond) {
+  auto answered = std::make_shared<bool>(false);
+  return [respond = std::move(respond), answered](Response response) {
+    if (*answered) return;
+    *answered = true;
+    respond(std::move(response));
+  };
+}
+
+template <typename Response>
+Response not_controller() {
+  Response response;
+  response.error_code = protocol::Error::NOT_CONTROLLER;
+  return response;
+}
 
 }  // namespace ksim::controller::detail
 

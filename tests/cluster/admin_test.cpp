@@ -9,13 +9,6 @@ namespace ksim::sim::cluster::test {
 
 namespace {
 
-std::vector<std::int32_t> replicas_of(KafkaCluster& cluster, const storage::TopicPartition& p) {
-  const controller::ClusterMetadata metadata = cluster.metadata();
-  const auto* replicas = metadata.replicas(p);
-  REQUIRE(replicas != nullptr);
-  return *replicas;
-}
-
 controller::TopicCommandOptions topic_command(controller::TopicCommandAction action,
                                               const std::string& topic) {
   controller::TopicCommandOptions options;

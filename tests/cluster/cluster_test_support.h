@@ -41,6 +41,20 @@ inline void wait_for_isr(KafkaCluster& cluster, const storage::TopicPartition& p
       timeout, "the partition's leader with a full ISR");
 }
 
+// A broker's node in the network (for cuts and splits).
+inline NodeId node(KafkaCluster& cluster, std::int32_t broker) {
+  return cluster.world().resolve(KafkaCluster::node_name(broker));
+}
+
+// The partition's replicas as ZooKeeper holds them, the preferred one first.
+inline std::vector<std::int32_t> replicas_of(KafkaCluster& cluster,
+                                             const storage::TopicPartition& p) {
+  const controller::ClusterMetadata metadata = cluster.metadata();
+  const auto* replicas = metadata.replicas(p);
+  REQUIRE(replicas != nullptr);
+  return *replicas;
+}
+
 inline std::int32_t leader_of(KafkaCluster& cluster, const storage::TopicPartition& partition) {
   const auto state = cluster.partition_state(partition);
   REQUIRE(state.has_value());

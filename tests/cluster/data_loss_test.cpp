@@ -7,21 +7,6 @@
 
 namespace ksim::sim::cluster::test {
 
-namespace {
-
-NodeId node(KafkaCluster& cluster, std::int32_t broker) {
-  return cluster.world().resolve(KafkaCluster::node_name(broker));
-}
-
-std::vector<std::int32_t> replicas_of(KafkaCluster& cluster, const storage::TopicPartition& p) {
-  const controller::ClusterMetadata metadata = cluster.metadata();
-  const auto* replicas = metadata.replicas(p);
-  REQUIRE(replicas != nullptr);
-  return *replicas;
-}
-
-}  // namespace
-
 TEST_CASE("acks=1 loses the record the leader acknowledged before a follower copied it",
           "[cluster]") {
   KafkaCluster cluster(cluster_options(11));
