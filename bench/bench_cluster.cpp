@@ -15,7 +15,8 @@
 // batches: fewer, larger requests for the same records). Invariant checks are off here (they
 // are for the tests).
 //
-//   bench_cluster [--quick]
+//   bench_cluster [--quick]   (env KSIM_BENCH_ONLY=NAME, KSIM_BENCH_LINGER_MS=5|100: one
+//   setup; KSIM_BENCH_SECONDS=N: N simulated seconds, e.g. for callgrind)
 #include <sys/resource.h>
 
 #include <chrono>
@@ -130,9 +131,17 @@ int main(int argc, char** argv) {
       {"idle", 50, 1000, 0, SimDuration::from_s(quick ? 10 : 600), ms100},
   };
   std::printf("bench_cluster (acks=all, linger.ms 5, invariants off)\n");
-  const char* only = std::getenv("KSIM_BENCH_ONLY");  // one setup by name, for profiling
-  for (const Setup& setup : setups) {
+  // For profiling: one setup by name, and/or one linger.ms.
+  const char* only = std::getenv("KSIM_BENCH_ONLY");
+  const char* only_linger_ms = std::getenv("KSIM_BENCH_LINGER_MS");
+  const char* seconds = std::getenv("KSIM_BENCH_SECONDS");  // simulated time, overriding
+  for (Setup setup : setups) {
+    if (seconds != nullptr) setup.simulated = SimDuration::from_s(std::atoll(seconds));
     if (only != nullptr && std::string_view(only) != setup.name) continue;
+    if (only_linger_ms != nullptr &&
+        std::to_string(setup.linger.to_us() / 1000) != std::string_view(only_linger_ms)) {
+      continue;
+    }
     const Figures f = run(setup);
     const double sim_seconds = static_cast<double>(setup.simulated.to_us()) / 1e6;
     const double baseline = ksim::bench::run_kernel_baseline(f.events);
