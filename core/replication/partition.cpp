@@ -147,7 +147,7 @@ bool Partition::make_follower(const protocol::LeaderAndIsrPartitionState& state,
     // Before KIP-101 (ReplicaManager.makeFollowers): everything above the local HW goes. That
     // HW trails the leader's by a fetch round and, after a restart, is whatever the checkpoint
     // held: committed records can go too (KIP-101 scenario 1).
-    truncate_to(high_watermark_);
+    truncate_to(high_watermark_, TruncationCause::high_watermark_on_becoming_follower);
   }
   return restart_fetcher;
 }

@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -105,6 +106,27 @@ struct FetchOffsetSnapshot {
   std::int64_t log_end_offset = protocol::invalid_offset;
   std::int64_t high_watermark = protocol::invalid_offset;
   std::int64_t last_stable_offset = protocol::invalid_offset;
+};
+
+// Why a follower cut its log (what the audit says destroyed the records above the cut).
+enum class TruncationCause {
+  high_watermark_on_becoming_follower,  // 0.10: ReplicaManager.makeFollowers truncates to the HW
+  high_watermark_without_epochs,        // no leader epoch to ask about: to the HW
+  leader_epoch_end_offset,              // 0.11+: the leader's OffsetsForLeaderEpoch answer
+  diverging_epoch,                      // 2.7+ (3.7): a fetch answer with a diverging epoch
+  leader_log_end_offset,                // the leader's log is shorter (after an unclean election)
+  leader_log_start_offset,              // the leader deleted what we would fetch: start over
+};
+std::string_view describe(TruncationCause cause);
+
+// One truncation of a follower's log that removed records.
+struct LogTruncation {
+  storage::TopicPartition topic_partition;
+  std::int64_t truncated_from = 0;           // every offset >= this is gone from this replica
+  std::int64_t previous_log_end_offset = 0;  // what it held before
+  std::int32_t leader_epoch = -1;            // the epoch this replica follows
+  std::int32_t leader_id = -1;
+  TruncationCause cause = TruncationCause::leader_epoch_end_offset;
 };
 
 // What the controller's answer to an ISR change did.
@@ -252,8 +274,10 @@ class Partition {
   // The leader's log start offset (never beyond the local HW or LEO).
   void maybe_increment_log_start_offset(std::int64_t leader_log_start_offset);
   // Truncation (follower only): the log, its epoch cache, and the HW if it was above the new LEO.
-  void truncate_to(std::int64_t offset);
+  void truncate_to(std::int64_t offset, TruncationCause cause);
   void truncate_fully_and_start_at(std::int64_t offset, std::int64_t now_ms);
+  // Where truncations that removed records are reported (none when unset).
+  void set_truncation_sink(std::vector<LogTruncation>* sink) { truncation_sink_ = sink; }
 
  private:
   // partition.cpp
@@ -288,6 +312,7 @@ class Partition {
   IsrState isr_state_;
   std::map<std::int32_t, Replica> remote_replicas_;  // the leader's followers, by broker id
   std::int64_t high_watermark_ = 0;
+  std::vector<LogTruncation>* truncation_sink_ = nullptr;
 
   std::optional<protocol::AlterPartitionRequestPartition> inflight_alter_partition_;
   bool alter_partition_unsent_ = false;

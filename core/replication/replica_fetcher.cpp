@@ -90,7 +90,8 @@ void ReplicaFetcher::truncate_to_high_watermark(std::int64_t now_ms) {
     if (entry.partition->log().leader_epoch_cache().latest_epoch()) continue;
     // No epoch to ask about (an empty log, or one written before epochs): the HW it is.
     try {
-      entry.partition->truncate_to(entry.state.fetch_offset);
+      entry.partition->truncate_to(entry.state.fetch_offset,
+                                    TruncationCause::high_watermark_without_epochs);
     } catch (const storage::IoError&) {
       failed.push_back(tp);
       continue;
@@ -267,7 +268,7 @@ void ReplicaFetcher::handle_offsets_for_leader_epoch(
         config_.protocol_version, partition.log(), partition.high_watermark(),
         entry->state.fetch_offset, answer.leader_epoch, answer.end_offset);
     try {
-      partition.truncate_to(truncation.offset);
+      partition.truncate_to(truncation.offset, TruncationCause::leader_epoch_end_offset);
     } catch (const storage::IoError&) {
       mark_failed(answer.topic_partition);
       continue;
@@ -293,7 +294,7 @@ void ReplicaFetcher::handle_list_offsets(const protocol::ListOffsetsResponse& re
         if (answer.offset < replica_end_offset) {
           // The leader's log is shorter (an unclean election): cut ours to its end. What lies
           // below may still differ; Kafka does not fix that either.
-          partition.truncate_to(answer.offset);
+          partition.truncate_to(answer.offset, TruncationCause::leader_log_end_offset);
           reset_after_truncation(*entry, true);
         } else {
           // Behind the leader's log start, or a leader that grew meanwhile: ask for its start.
@@ -351,7 +352,7 @@ void ReplicaFetcher::handle_fetch(const protocol::FetchResponse& response, std::
         config_.protocol_version, partition.log(), partition.high_watermark(),
         entry.state.fetch_offset, epoch.epoch, epoch.end_offset);
     try {
-      partition.truncate_to(truncation.offset);
+      partition.truncate_to(truncation.offset, TruncationCause::diverging_epoch);
     } catch (const storage::IoError&) {
       mark_failed(tp);
       continue;

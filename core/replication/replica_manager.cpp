@@ -92,6 +92,7 @@ Partition& ReplicaManager::get_or_create_partition(const storage::TopicPartition
   auto partition = std::make_unique<Partition>(tp, broker_id_, log, config_, high_watermark);
   partition->set_isr_eligibility(isr_eligibility_);
   partition->set_local_broker_epoch(broker_epoch_);
+  partition->set_truncation_sink(&truncations_);
   apply_topic_config(*partition);
   Partition& created = *partition;
   partitions_.emplace(tp, std::move(partition));

@@ -20,6 +20,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/protocol/alter_partition.h"
@@ -177,6 +178,9 @@ class ReplicaManager {
   // Storage failures met by scheduled tasks (a checkpoint that could not be written), since the
   // last call. Kafka would take the log directory offline; the broker decides.
   std::vector<std::string> take_storage_errors();
+  // Follower truncations that removed records, since the last call (for the audit and
+  // transcripts).
+  std::vector<LogTruncation> take_truncations() { return std::exchange(truncations_, {}); }
 
  private:
   Partition& get_or_create_partition(const storage::TopicPartition& tp, std::int64_t now_ms);
@@ -217,6 +221,7 @@ class ReplicaManager {
   DelayedOperationPurgatory<DelayedProduce> produce_purgatory_;
   DelayedOperationPurgatory<DelayedFetch> fetch_purgatory_;
   std::vector<CompletedProduce> completed_produces_;
+  std::vector<LogTruncation> truncations_;
   std::vector<CompletedFetch> completed_fetches_;
   std::vector<storage::TopicPartition> alter_partition_in_flight_;
   // Partitions that may hold an ISR proposal not sent yet (after a follower fetch, an ISR

@@ -31,7 +31,7 @@ KafkaBroker::~KafkaBroker() {
 
 void KafkaBroker::record(std::string what) {
   if (events_ != nullptr) {
-    events_->broker_event(BrokerEvent{context_->now(), config_.broker_id, std::move(what)});
+    events_->broker_event(BrokerEvent{context_->now(), config_.broker_id, std::move(what), {}});
   }
 }
 
@@ -262,6 +262,15 @@ void KafkaBroker::pump() {
     respond(parked.connection, parked.correlation_id, std::move(done.response));
   }
   for (const std::string& error : rm.take_storage_errors()) record("storage error: " + error);
+  for (replication::LogTruncation& cut : rm.take_truncations()) {
+    std::string what = fmt::format(
+        "truncated {} from offset {} (LEO was {}) as follower of broker {} in epoch {}: {}",
+        cut.topic_partition.to_string(), cut.truncated_from, cut.previous_log_end_offset,
+        cut.leader_id, cut.leader_epoch, replication::describe(cut.cause));
+    if (events_ != nullptr) {
+      events_->broker_event({context_->now(), config_.broker_id, std::move(what), std::move(cut)});
+    }
+  }
   send_fetcher_requests();
   send_alter_partition();
   send_controller_requests();

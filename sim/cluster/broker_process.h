@@ -43,6 +43,8 @@ struct BrokerEvent {
   SimTime time;
   std::int32_t broker_id = -1;
   std::string what;
+  // Set when this event is a follower truncation that removed records (for the audit).
+  std::optional<replication::LogTruncation> truncation;
 };
 
 // Where brokers report what they did; outlives their incarnations (owned by the cluster).

@@ -44,6 +44,18 @@ TEST_CASE("acks=1 loses the record the leader acknowledged before a follower cop
         return copy != nullptr && !copy->is_leader() && copy->log_end_offset() == 1;
       },
       40_s, "the old leader truncated to offset 1");
+  // The truncation is reported, with what the audit needs to say what destroyed offset 1.
+  std::vector<replication::LogTruncation> cuts;
+  for (const BrokerEvent& event : cluster.events()) {
+    if (event.truncation && event.broker_id == leader) cuts.push_back(*event.truncation);
+  }
+  REQUIRE(cuts.size() == 1);
+  CHECK(cuts[0].topic_partition == p);
+  CHECK(cuts[0].truncated_from == 1);
+  CHECK(cuts[0].previous_log_end_offset == 2);
+  CHECK(cuts[0].leader_id == replicas[1]);
+  CHECK(cuts[0].leader_epoch == 1);
+  CHECK(cuts[0].cause == replication::TruncationCause::diverging_epoch);
   REQUIRE(produce(cluster, p, {"after"}, -1).base_offset == 1);
   wait_for_isr(cluster, p, 3, 60_s);
   CHECK(values_of(fetch(cluster, p)) == std::vector<std::string>{"committed", "after"});

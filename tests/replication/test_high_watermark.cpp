@@ -63,7 +63,7 @@ TEST_CASE("a follower's HW is min(leader HW, its own LEO)", "[hw]") {
   REQUIRE(r.b2.hw() == 3);
   // The leader's HW is 3; a follower whose log is shorter takes its own LEO.
   CHECK(r.b3.partition->update_follower_high_watermark(3) == true);
-  r.b3.partition->truncate_to(1);
+  r.b3.partition->truncate_to(1, TruncationCause::leader_epoch_end_offset);
   CHECK(r.b3.hw() == 1);
   CHECK_FALSE(r.b3.partition->update_follower_high_watermark(3));  // min(3, LEO 1) = 1
   CHECK(r.b3.hw() == 1);
@@ -77,7 +77,7 @@ TEST_CASE("the leader's HW only moves forward", "[hw]") {
   REQUIRE(r.b1.hw() == 2);
   // Broker 3 restarts with an empty log and fetches from 0: its LEO as the leader sees it drops
   // to 0, the HW does not.
-  r.b3.partition->truncate_to(0);
+  r.b3.partition->truncate_to(0, TruncationCause::leader_epoch_end_offset);
   r.b3.fetcher->remove_partition(tp0);
   r.b3.fetcher->add_partition(*r.b3.partition, 0);
   round_trip(r.b3, r.b1, 20);
