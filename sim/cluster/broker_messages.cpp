@@ -12,11 +12,13 @@ constexpr std::size_t kPartitionBytes = 48;
 
 template <typename Body>
 std::size_t partitions_of(const Body& body) {
-  if constexpr (requires { body.partitions; }) {
+  if constexpr (requires { body.partitions->size(); }) {
+    return body.partitions ? body.partitions->size() : 0;  // OffsetFetch: null means all
+  } else if constexpr (requires { body.partitions.size(); }) {
     return body.partitions.size();
   } else if constexpr (requires { body.partition_states; }) {
     return body.partition_states.size();
-  } else if constexpr (requires { body.topics; }) {
+  } else if constexpr (requires { body.topics.size(); } || requires { body.topics->size(); }) {
     if constexpr (std::is_same_v<Body, protocol::MetadataRequest>) {
       return body.topics ? body.topics->size() : 0;
     } else {
@@ -54,7 +56,9 @@ std::string_view api_name(const RequestBody& body) {
   static constexpr std::string_view names[] = {
       "Produce",      "Fetch",          "ListOffsets", "OffsetForLeaderEpoch",
       "Metadata",     "LeaderAndIsr",   "UpdateMetadata", "StopReplica",
-      "AlterPartition", "ControlledShutdown"};
+      "AlterPartition", "ControlledShutdown", "InitProducerId", "FindCoordinator",
+      "JoinGroup",    "SyncGroup",      "Heartbeat",   "LeaveGroup",
+      "OffsetCommit", "OffsetFetch",    "ListGroups",  "DescribeGroups"};
   static_assert(std::size(names) == std::variant_size_v<RequestBody>);
   return names[body.index()];
 }

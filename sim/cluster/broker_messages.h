@@ -10,13 +10,23 @@
 
 #include "core/protocol/alter_partition.h"
 #include "core/protocol/controlled_shutdown.h"
+#include "core/protocol/describe_groups.h"
 #include "core/protocol/fetch.h"
+#include "core/protocol/find_coordinator.h"
+#include "core/protocol/heartbeat.h"
+#include "core/protocol/init_producer_id.h"
+#include "core/protocol/join_group.h"
 #include "core/protocol/leader_and_isr.h"
+#include "core/protocol/leave_group.h"
+#include "core/protocol/list_groups.h"
 #include "core/protocol/list_offsets.h"
 #include "core/protocol/metadata.h"
+#include "core/protocol/offset_commit.h"
+#include "core/protocol/offset_fetch.h"
 #include "core/protocol/offsets_for_leader_epoch.h"
 #include "core/protocol/produce.h"
 #include "core/protocol/stop_replica.h"
+#include "core/protocol/sync_group.h"
 #include "core/protocol/update_metadata.h"
 
 namespace ksim::sim::cluster {
@@ -26,14 +36,24 @@ using RequestBody =
                  protocol::OffsetForLeaderEpochRequest, protocol::MetadataRequest,
                  protocol::LeaderAndIsrRequest, protocol::UpdateMetadataRequest,
                  protocol::StopReplicaRequest, protocol::AlterPartitionRequest,
-                 protocol::ControlledShutdownRequest>;
+                 protocol::ControlledShutdownRequest, protocol::InitProducerIdRequest,
+                 protocol::FindCoordinatorRequest, protocol::JoinGroupRequest,
+                 protocol::SyncGroupRequest, protocol::HeartbeatRequest,
+                 protocol::LeaveGroupRequest, protocol::OffsetCommitRequest,
+                 protocol::OffsetFetchRequest, protocol::ListGroupsRequest,
+                 protocol::DescribeGroupsRequest>;
 
 using ResponseBody =
     std::variant<protocol::ProduceResponse, protocol::FetchResponse, protocol::ListOffsetsResponse,
                  protocol::OffsetForLeaderEpochResponse, protocol::MetadataResponse,
                  protocol::LeaderAndIsrResponse, protocol::UpdateMetadataResponse,
                  protocol::StopReplicaResponse, protocol::AlterPartitionResponse,
-                 protocol::ControlledShutdownResponse>;
+                 protocol::ControlledShutdownResponse, protocol::InitProducerIdResponse,
+                 protocol::FindCoordinatorResponse, protocol::JoinGroupResponse,
+                 protocol::SyncGroupResponse, protocol::HeartbeatResponse,
+                 protocol::LeaveGroupResponse, protocol::OffsetCommitResponse,
+                 protocol::OffsetFetchResponse, protocol::ListGroupsResponse,
+                 protocol::DescribeGroupsResponse>;
 
 struct KafkaRequest {
   std::int32_t correlation_id = 0;
