@@ -5,13 +5,15 @@
 // from the same generated value and its identity. Then the same with two follower copies per
 // record (RF 3), and the queries over the whole ledger (summary, lost records, Jepsen check).
 //
-//   bench_ledger [--quick]      (--quick: 100,000 records, for CTest)
+//   bench_ledger [--quick]      (--quick: 100,000 records, for CTest;
+//                                KSIM_BENCH_RECORDS=n: n records, for profiling)
 #include <unistd.h>
 
 #include <charconv>
 #include <cstring>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <string_view>
@@ -131,7 +133,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: bench_ledger [--quick]\n");
     return 2;
   }
-  const std::uint64_t records = quick ? 100'000 : 10'000'000;
+  std::uint64_t records = quick ? 100'000 : 10'000'000;
+  if (const char* env = std::getenv("KSIM_BENCH_RECORDS")) records = std::strtoull(env, nullptr, 10);
   const auto n = static_cast<double>(records);
   std::printf("bench_ledger: %llu records over %d partitions, acks=all, all read once\n",
               static_cast<unsigned long long>(records), kPartitions);

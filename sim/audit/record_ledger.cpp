@@ -89,9 +89,10 @@ std::uint32_t RecordLedger::partition_of(const PartitionRef& ref, std::string_vi
     bad_event(event, "the topic-partition is not known (topic \"" + std::string(ref.topic) +
                          "\", partition " + std::to_string(ref.partition) + ")");
   }
-  if (partition_cache_.index != kNoRow && partition_cache_.partition == ref.partition &&
-      partition_cache_.topic == ref.topic) {
-    return partition_cache_.index;
+  PartitionCache& cache =
+      partition_cache_[static_cast<std::size_t>(ref.partition) % partition_cache_.size()];
+  if (cache.index != kNoRow && cache.partition == ref.partition && cache.topic == ref.topic) {
+    return cache.index;
   }
   const std::uint32_t topic = topics_.intern(ref.topic);
   if (topic >= partition_by_topic_.size()) partition_by_topic_.resize(topic + 1);
@@ -105,7 +106,7 @@ std::uint32_t RecordLedger::partition_of(const PartitionRef& ref, std::string_vi
     partitions_.push_back(std::move(state));
     by_partition[p] = static_cast<std::uint32_t>(partitions_.size() - 1);
   }
-  partition_cache_ = {topics_.name(topic), ref.partition, by_partition[p]};
+  cache = {topics_.name(topic), ref.partition, by_partition[p]};
   return by_partition[p];
 }
 
@@ -127,14 +128,28 @@ std::string RecordLedger::partition_name(std::uint32_t partition) const {
 
 // --- the value table -----------------------------------------------------------------------------
 
+// A slot holds (the identity's low 32 bits << 32) | (row + 1); 0 is empty. The fingerprint
+// spares a visit to the row (a cache miss) for every slot a probe passes.
+namespace {
+std::uint64_t slot_entry(ValueIdentity value, std::uint32_t row_index) {
+  return (value << 32) | (std::uint64_t{row_index} + 1);
+}
+bool slot_matches(std::uint64_t entry, ValueIdentity value) {
+  return (entry >> 32) == (value & 0xffffffffu);
+}
+std::uint32_t slot_row(std::uint64_t entry) {
+  return static_cast<std::uint32_t>(entry & 0xffffffffu) - 1;
+}
+}  // namespace
+
 void RecordLedger::table_grow() {
-  std::vector<std::uint32_t> old;
+  std::vector<std::uint64_t> old;
   old.swap(table_);
   table_.assign(old.size() * 2, 0);
   const std::size_t mask = table_.size() - 1;
-  for (const std::uint32_t entry : old) {
+  for (const std::uint64_t entry : old) {
     if (entry == 0) continue;
-    std::size_t slot = table_slot(row(entry - 1).value_identity, mask);
+    std::size_t slot = table_slot(row(slot_row(entry)).value_identity, mask);
     while (table_[slot] != 0) slot = (slot + 1) & mask;
     table_[slot] = entry;
   }
@@ -143,18 +158,21 @@ void RecordLedger::table_grow() {
 void RecordLedger::table_insert(std::uint32_t row_index) {
   if ((table_used_ + 1) * 10 > table_.size() * 7) table_grow();
   Row& inserted = row(row_index);
+  const ValueIdentity value = inserted.value_identity;
   const std::size_t mask = table_.size() - 1;
-  std::size_t slot = table_slot(inserted.value_identity, mask);
+  std::size_t slot = table_slot(value, mask);
   while (table_[slot] != 0) {
-    const std::uint32_t other = table_[slot] - 1;
-    if (row(other).value_identity == inserted.value_identity) {
-      inserted.previous_same_value = other;  // the newest send of a value heads its chain
-      table_[slot] = row_index + 1;
-      return;
+    if (slot_matches(table_[slot], value)) {
+      const std::uint32_t other = slot_row(table_[slot]);
+      if (row(other).value_identity == value) {
+        inserted.previous_same_value = other;  // the newest send of a value heads its chain
+        table_[slot] = slot_entry(value, row_index);
+        return;
+      }
     }
     slot = (slot + 1) & mask;
   }
-  table_[slot] = row_index + 1;
+  table_[slot] = slot_entry(value, row_index);
   ++table_used_;
 }
 
@@ -162,8 +180,10 @@ std::uint32_t RecordLedger::table_find(ValueIdentity value) const {
   const std::size_t mask = table_.size() - 1;
   std::size_t slot = table_slot(value, mask);
   while (table_[slot] != 0) {
-    const std::uint32_t candidate = table_[slot] - 1;
-    if (row(candidate).value_identity == value) return candidate;
+    if (slot_matches(table_[slot], value)) {
+      const std::uint32_t candidate = slot_row(table_[slot]);
+      if (row(candidate).value_identity == value) return candidate;
+    }
     slot = (slot + 1) & mask;
   }
   return kNoRow;
@@ -482,7 +502,7 @@ RecordLedger::MemoryUse RecordLedger::memory_use() const {
   MemoryUse use;
   use.rows = rows_.size() * kRowsPerChunk * sizeof(Row);
   use.text = text_.bytes_reserved();
-  use.value_table = table_.capacity() * sizeof(std::uint32_t);
+  use.value_table = table_.capacity() * sizeof(std::uint64_t);
   for (const PartitionState& state : partitions_) {
     for (const ReplicaLog& log : state.replicas) {
       use.replica_logs += log.rows.capacity() * sizeof(std::uint32_t);

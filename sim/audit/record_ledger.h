@@ -21,8 +21,9 @@
 //
 // Memory: each row is 112 bytes in chunks of 65,536 rows (no per-row allocation, no copying as
 // it grows); keys and values live once in a TextArena; records are found by value through an
-// open-addressing table of 32-bit row numbers keyed by the rows' 64-bit value identities; each
-// replica's log is a vector of 32-bit row numbers by offset; each read is 32 bytes.
+// open-addressing table of 32-bit row numbers with 32-bit fingerprints of the rows' 64-bit value
+// identities; each replica's log is a vector of 32-bit row numbers by offset; each read is 32
+// bytes.
 #pragma once
 
 #include <array>
@@ -247,16 +248,17 @@ class RecordLedger {
   TextArena text_;
   NamePool names_;
   NamePool::Cache producer_cache_, consumer_cache_, error_cache_;
-  std::vector<std::uint32_t> table_;  // row + 1 by hashed value identity; 0 empty
+  std::vector<std::uint64_t> table_;  // fingerprint and row + 1 by value identity; 0 empty
   std::size_t table_used_ = 0;
   NamePool topics_;
   std::vector<std::vector<std::uint32_t>> partition_by_topic_;  // [topic][partition] -> index
   std::vector<PartitionState> partitions_;
-  struct PartitionCache {
+  struct PartitionCache {  // recent lookups, by partition number
     std::string_view topic;
     std::int32_t partition = -1;
     std::uint32_t index = kNoRow;
-  } partition_cache_;
+  };
+  std::array<PartitionCache, 64> partition_cache_{};
   std::vector<Removal> removals_;
   std::vector<ExtraWrite> extra_writes_;
   std::vector<ReadEntry> reads_;
