@@ -2,7 +2,8 @@
 // producer's requests the way brokers would (Metadata from its partition table, Produce by
 // appending the decoded values to an in-memory log per partition, with the broker's idempotence
 // rules: duplicates of the last 5 batches answered with their first offset, gaps refused with
-// OUT_OF_ORDER_SEQUENCE_NUMBER, a new epoch starting at sequence 0).
+// OUT_OF_ORDER_SEQUENCE_NUMBER, a new epoch starting at sequence 0, an older epoch refused with
+// INVALID_PRODUCER_EPOCH).
 #pragma once
 
 #include <cstdint>
@@ -128,9 +129,10 @@ struct FakeCluster {
         return answer;
       }
       if (h.producer_epoch > entry.epoch) {
-        if (h.base_sequence != 0) {
-          answer.error_code = entry.epoch < 0 ? protocol::Error::UNKNOWN_PRODUCER_ID
-                                              : protocol::Error::OUT_OF_ORDER_SEQUENCE_NUMBER;
+        // A producer the partition has no state for may start anywhere (its state may have been
+        // removed with old segments); a new epoch of a known one starts at 0.
+        if (h.base_sequence != 0 && entry.epoch >= 0) {
+          answer.error_code = protocol::Error::OUT_OF_ORDER_SEQUENCE_NUMBER;
           return answer;
         }
         entry = ProducerEntry{};
