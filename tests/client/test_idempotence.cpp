@@ -57,7 +57,7 @@ KafkaProducer idempotent_producer() {
 
 }  // namespace
 
-TEST_CASE("InitProducerId comes first; sequences count records per partition across batches",
+TEST_CASE("InitProducerId comes first, then sequences count records per partition across batches",
           "[client][idempotence]") {
   FakeCluster cluster;
   cluster.create_topic("t", {1, 1});

@@ -290,7 +290,7 @@ TEST_CASE("without idempotence a retry after a lost answer appends the records t
   }
 }
 
-TEST_CASE("a non-retriable error fails the batch; after a possible append it is indeterminate",
+TEST_CASE("a non-retriable error fails the batch, or leaves it indeterminate after a possible append",
           "[client][sender]") {
   FakeCluster cluster;
   cluster.create_topic("t", {1});
@@ -344,7 +344,7 @@ TEST_CASE("a send waits max.block.ms for its topic's metadata", "[client][sender
   CHECK(outcomes[0].completion_time_ms == 1000);
 }
 
-TEST_CASE("close sends what is queued; force_close completes everything at once",
+TEST_CASE("close sends what is queued, force_close completes everything at once",
           "[client][sender]") {
   FakeCluster cluster;
   cluster.create_topic("t", {1});

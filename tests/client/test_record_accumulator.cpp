@@ -147,7 +147,7 @@ TEST_CASE("one ProduceRequest per leader carries one batch per partition",
   CHECK(cluster.log({"t", 3}) == std::vector<std::string>{"a3", "b3"});
 }
 
-TEST_CASE("a request stops at max.request.size; the rest goes in the next one",
+TEST_CASE("a request stops at max.request.size, the rest goes in the next one",
           "[client][accumulator]") {
   FakeCluster cluster;
   cluster.create_topic("t", {1, 1, 1});
