@@ -135,7 +135,8 @@ void IdempotenceState::handle_completed_batch(const ProducerBatch& batch,
   const bool current = e.producer_id_and_epoch.producer_id == batch.sent_producer_id &&
                        e.producer_id_and_epoch.epoch == batch.sent_producer_epoch;
   if (current) {
-    const std::int32_t last = increment_sequence(batch.sent_base_sequence, batch.record_count() - 1);
+    const std::int32_t last =
+        increment_sequence(batch.sent_base_sequence, batch.record_count() - 1);
     if (!e.last_acked_sequence.has_value() || last > *e.last_acked_sequence) {
       e.last_acked_sequence = last;
     }
@@ -161,9 +162,9 @@ bool IdempotenceState::can_retry(protocol::Error error, std::int64_t log_start_o
   const auto& tp = batch.topic_partition;
   if (error == protocol::Error::UNKNOWN_PRODUCER_ID) {
     // The broker lost this producer's state (e.g. retention removed its batches).
-    if (log_start_offset == -1) return true;        // retry until the answer says more
+    if (log_start_offset == -1) return true;         // retry until the answer says more
     if (batch.sequence_has_been_reset) return true;  // already renumbered by a bump
-    request_epoch_bump_for_partition(tp);             // bump, renumber from 0, retry
+    request_epoch_bump_for_partition(tp);            // bump, renumber from 0, retry
     return true;
   }
   if (error == protocol::Error::OUT_OF_ORDER_SEQUENCE_NUMBER) {

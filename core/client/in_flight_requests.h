@@ -17,7 +17,7 @@ struct InFlightRequest {
   std::int32_t destination = -1;
   RequestKind kind = RequestKind::produce;
   std::int64_t send_time_ms = 0;
-  std::int64_t deadline_ms = 0;  // send time + request.timeout.ms
+  std::int64_t deadline_ms = 0;          // send time + request.timeout.ms
   std::vector<std::uint64_t> batch_ids;  // produce only
 };
 

@@ -2,11 +2,11 @@
 // retries, timeouts, outcomes) are in producer_sender.cpp.
 #include "core/client/kafka_producer.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <stdexcept>
 #include <utility>
-
-#include <fmt/format.h>
 
 namespace ksim::client {
 
@@ -126,14 +126,17 @@ void KafkaProducer::partition_pending(const std::string& topic, std::int64_t now
     } else if (record.key.has_value()) {
       partition = partition_for_key(*record.key, *count);
     } else {
-      partition = partitioner_.sticky_partition(topic, *count, metadata_.available_partitions(topic));
+      partition =
+          partitioner_.sticky_partition(topic, *count, metadata_.available_partitions(topic));
       sticky = true;
     }
     PendingRecord queued{pending.send_id, pending.send_time_ms, record.key, record.value,
                          record.headers};
     const auto appended =
         accumulator_.append(storage::TopicPartition{topic, partition}, std::move(queued), now_ms);
-    if (sticky) partitioner_.update_partition_info(topic, partition, static_cast<std::int64_t>(appended.appended_bytes));
+    if (sticky)
+      partitioner_.update_partition_info(topic, partition,
+                                         static_cast<std::int64_t>(appended.appended_bytes));
     queue.pop_front();
   }
   if (queue.empty()) pending_.erase(it);
@@ -147,10 +150,10 @@ void KafkaProducer::expire_pending_sends(std::int64_t now_ms) {
       const auto count = metadata_.partition_count(pending.record.topic);
       std::string message =
           count.has_value() && pending.record.partition.has_value()
-              ? fmt::format("Partition {} of topic {} with partition count {} is not present in "
-                            "metadata after {} ms.",
-                            *pending.record.partition, pending.record.topic, *count,
-                            config_.max_block_ms)
+              ? fmt::format(
+                    "Partition {} of topic {} with partition count {} is not present in "
+                    "metadata after {} ms.",
+                    *pending.record.partition, pending.record.topic, *count, config_.max_block_ms)
               : fmt::format("Topic {} not present in metadata after {} ms.", pending.record.topic,
                             config_.max_block_ms);
       emit_for_pending(pending, "REQUEST_TIMED_OUT", message, now_ms);
@@ -219,8 +222,12 @@ std::vector<OutboundRequest> KafkaProducer::poll(std::int64_t now_ms) {
     if (due.has_value() && *due <= now_ms) {
       if (const auto node = least_loaded_node(now_ms)) {
         const std::int32_t correlation_id = next_correlation_id();
-        in_flight_.add({correlation_id, *node, RequestKind::metadata, now_ms,
-                        now_ms + config_.request_timeout_ms, {}});
+        in_flight_.add({correlation_id,
+                        *node,
+                        RequestKind::metadata,
+                        now_ms,
+                        now_ms + config_.request_timeout_ms,
+                        {}});
         metadata_.on_request_sent(now_ms);
         out.push_back({*node, correlation_id, metadata_.build_request(), true});
         ++least_loaded_cursor_;
@@ -233,8 +240,12 @@ std::vector<OutboundRequest> KafkaProducer::poll(std::int64_t now_ms) {
          now_ms >= last_init_producer_id_attempt_ms_ + config_.retry_backoff_ms)) {
       if (const auto node = least_loaded_node(now_ms)) {
         const std::int32_t correlation_id = next_correlation_id();
-        in_flight_.add({correlation_id, *node, RequestKind::init_producer_id, now_ms,
-                        now_ms + config_.request_timeout_ms, {}});
+        in_flight_.add({correlation_id,
+                        *node,
+                        RequestKind::init_producer_id,
+                        now_ms,
+                        now_ms + config_.request_timeout_ms,
+                        {}});
         last_init_producer_id_attempt_ms_ = now_ms;
         out.push_back({*node, correlation_id, protocol::InitProducerIdRequest{}, true});
         ++least_loaded_cursor_;
@@ -252,17 +263,16 @@ void KafkaProducer::handle_response(std::int32_t correlation_id, const ResponseB
   const auto found = in_flight_.all().find(correlation_id);
   if (found == in_flight_.all().end()) return;  // already failed by a timeout or disconnect
   const InFlightRequest& sent = found->second;
-  const bool matches =
-      (sent.kind == RequestKind::produce &&
-       std::holds_alternative<protocol::ProduceResponse>(response)) ||
-      (sent.kind == RequestKind::metadata &&
-       std::holds_alternative<protocol::MetadataResponse>(response)) ||
-      (sent.kind == RequestKind::init_producer_id &&
-       std::holds_alternative<protocol::InitProducerIdResponse>(response));
+  const bool matches = (sent.kind == RequestKind::produce &&
+                        std::holds_alternative<protocol::ProduceResponse>(response)) ||
+                       (sent.kind == RequestKind::metadata &&
+                        std::holds_alternative<protocol::MetadataResponse>(response)) ||
+                       (sent.kind == RequestKind::init_producer_id &&
+                        std::holds_alternative<protocol::InitProducerIdResponse>(response));
   if (!matches) {
-    throw std::invalid_argument(fmt::format(
-        "handle_response: the answer to correlation id {} is not of the request's kind",
-        correlation_id));
+    throw std::invalid_argument(
+        fmt::format("handle_response: the answer to correlation id {} is not of the request's kind",
+                    correlation_id));
   }
   if (sent.kind == RequestKind::produce) {
     // Check before changing anything: every live batch of the request needs its answer.

@@ -69,10 +69,10 @@ struct SendOutcome {
   SendOutcomeKind kind = SendOutcomeKind::failed;
   std::optional<storage::TopicPartition> topic_partition;  // nullopt: never partitioned
   std::int64_t offset = -1;                                // acknowledged: base offset + index
-  std::int64_t timestamp_ms = -1;          // LogAppendTime if the broker set one, else CreateTime
-  std::int64_t log_append_time_ms = -1;    // as the broker answered it
-  std::string error;                       // Kafka's error name; empty when acknowledged
-  std::string message;                     // the producer's explanation
+  std::int64_t timestamp_ms = -1;        // LogAppendTime if the broker set one, else CreateTime
+  std::int64_t log_append_time_ms = -1;  // as the broker answered it
+  std::string error;                     // Kafka's error name; empty when acknowledged
+  std::string message;                   // the producer's explanation
   IndeterminateReason reason = IndeterminateReason::none;
   std::int64_t send_time_ms = 0;
   std::int64_t completion_time_ms = 0;

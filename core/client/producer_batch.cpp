@@ -44,8 +44,8 @@ std::int64_t ProducerBatch::waited_time_ms(std::int64_t now_ms) const {
 std::size_t ProducerBatch::size_with(const PendingRecord& record) const {
   const std::int64_t base_timestamp =
       records.empty() ? record.send_time_ms : records.front().send_time_ms;
-  return size_in_bytes + record_size_in_bytes(record_count(),
-                                              record.send_time_ms - base_timestamp, record);
+  return size_in_bytes +
+         record_size_in_bytes(record_count(), record.send_time_ms - base_timestamp, record);
 }
 
 void ProducerBatch::append(PendingRecord record) {

@@ -110,8 +110,7 @@ void ProducerConfig::validate() const {
           "guarantee idempotence.");
     }
   }
-  if (idempotence_enabled() &&
-      max_in_flight_requests_per_connection > kMaxInFlightForIdempotence) {
+  if (idempotence_enabled() && max_in_flight_requests_per_connection > kMaxInFlightForIdempotence) {
     // An error since Kafka 4.0 even when idempotence is on only by default.
     throw ConfigException(
         "To use the idempotent producer, max.in.flight.requests.per.connection must be set to at "

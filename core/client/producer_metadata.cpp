@@ -107,7 +107,8 @@ std::optional<std::int32_t> ProducerMetadata::leader(const storage::TopicPartiti
       static_cast<std::size_t>(tp.partition) >= it->second.partitions.size()) {
     return std::nullopt;
   }
-  const std::int32_t leader_id = it->second.partitions[static_cast<std::size_t>(tp.partition)].leader_id;
+  const std::int32_t leader_id =
+      it->second.partitions[static_cast<std::size_t>(tp.partition)].leader_id;
   if (leader_id < 0) return std::nullopt;
   return leader_id;
 }

@@ -2,10 +2,10 @@
 // way a batch ends: acknowledged, retried after a retriable error (same sequence), failed, or
 // indeterminate when an attempt may have been appended. Request timeouts and disconnects fail
 // the requests in flight; delivery.timeout.ms bounds a batch's whole life.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "core/client/kafka_producer.h"
 
@@ -138,10 +138,10 @@ void KafkaProducer::handle_init_producer_id_response(
     last_init_producer_id_attempt_ms_ = now_ms;  // again after retry.backoff.ms
     return;
   }
-  enter_fatal_error(response.error_code,
-                    fmt::format("InitProducerId failed with {}",
-                                protocol::error_name(response.error_code)),
-                    now_ms);
+  enter_fatal_error(
+      response.error_code,
+      fmt::format("InitProducerId failed with {}", protocol::error_name(response.error_code)),
+      now_ms);
 }
 
 void KafkaProducer::fail_request(const InFlightRequest& request, protocol::Error error,
@@ -150,10 +150,10 @@ void KafkaProducer::fail_request(const InFlightRequest& request, protocol::Error
     case RequestKind::produce: {
       BatchAnswer answer;
       answer.error = error;
-      answer.message = error == protocol::Error::REQUEST_TIMED_OUT
-                           ? fmt::format("Disconnected from node {} due to timeout",
-                                         request.destination)
-                           : fmt::format("Disconnected from node {}", request.destination);
+      answer.message =
+          error == protocol::Error::REQUEST_TIMED_OUT
+              ? fmt::format("Disconnected from node {} due to timeout", request.destination)
+              : fmt::format("Disconnected from node {}", request.destination);
       for (const std::uint64_t id : request.batch_ids) {
         ProducerBatch* batch = accumulator_.find(id);
         if (batch == nullptr || !batch->in_flight ||
@@ -252,11 +252,10 @@ void KafkaProducer::complete_batch(ProducerBatch& batch, const BatchAnswer& answ
     // Retries left means the broker surely lacks this sequence: rewrite the later ones.
     idempotence_->handle_failed_batch(batch, answer.error, batch.retries < config_.retries);
   }
-  std::string message = answer.message.empty()
-                            ? fmt::format("The broker answered {} for {}",
-                                          protocol::error_name(answer.error),
-                                          batch.topic_partition.to_string())
-                            : answer.message;
+  std::string message = answer.message.empty() ? fmt::format("The broker answered {} for {}",
+                                                             protocol::error_name(answer.error),
+                                                             batch.topic_partition.to_string())
+                                               : answer.message;
   fail_batch(batch, std::string(protocol::error_name(answer.error)), message,
              reason_for(answer.error), now_ms);
 }
@@ -290,7 +289,8 @@ void KafkaProducer::acknowledge_batch(ProducerBatch& batch, const BatchAnswer& a
   }
   for (std::size_t i = 0; i < batch.records.size(); ++i) {
     SendOutcome outcome = outcome_for(batch, i, SendOutcomeKind::acknowledged, now_ms);
-    outcome.offset = answer.base_offset >= 0 ? answer.base_offset + static_cast<std::int64_t>(i) : -1;
+    outcome.offset =
+        answer.base_offset >= 0 ? answer.base_offset + static_cast<std::int64_t>(i) : -1;
     outcome.log_append_time_ms = answer.log_append_time_ms;
     if (answer.log_append_time_ms >= 0) outcome.timestamp_ms = answer.log_append_time_ms;
     emit(std::move(outcome));
@@ -341,8 +341,7 @@ void KafkaProducer::enter_fatal_error(protocol::Error error, const std::string& 
 
 void KafkaProducer::emit(SendOutcome outcome) {
   if (incomplete_sends_.erase(outcome.send_id) != 1) {
-    throw std::logic_error(
-        fmt::format("KafkaProducer: send {} completed twice", outcome.send_id));
+    throw std::logic_error(fmt::format("KafkaProducer: send {} completed twice", outcome.send_id));
   }
   outcomes_.push_back(std::move(outcome));
 }
@@ -353,7 +352,8 @@ void KafkaProducer::emit_for_pending(const PendingSend& pending, const std::stri
   outcome.send_id = pending.send_id;
   outcome.kind = SendOutcomeKind::failed;
   if (pending.record.partition.has_value()) {
-    outcome.topic_partition = storage::TopicPartition{pending.record.topic, *pending.record.partition};
+    outcome.topic_partition =
+        storage::TopicPartition{pending.record.topic, *pending.record.partition};
   }
   outcome.error = error;
   outcome.message = message;

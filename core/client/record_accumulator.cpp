@@ -37,8 +37,7 @@ RecordAccumulator::AppendResult RecordAccumulator::append(const storage::TopicPa
 }
 
 bool RecordAccumulator::is_full(const std::deque<ProducerBatch*>& queue) const {
-  return queue.size() > 1 ||
-         queue.front()->size_in_bytes >= static_cast<std::size_t>(batch_size_);
+  return queue.size() > 1 || queue.front()->size_in_bytes >= static_cast<std::size_t>(batch_size_);
 }
 
 RecordAccumulator::ReadyCheckResult RecordAccumulator::ready(

@@ -31,8 +31,7 @@ class RecordAccumulator {
     std::size_t appended_bytes = 0;
     bool new_batch = false;
   };
-  AppendResult append(const storage::TopicPartition& tp, PendingRecord record,
-                      std::int64_t now_ms);
+  AppendResult append(const storage::TopicPartition& tp, PendingRecord record, std::int64_t now_ms);
 
   struct ReadyCheckResult {
     std::set<std::int32_t> ready_nodes;

@@ -33,8 +33,8 @@ inline ProducerRecord record(std::string topic, std::string value,
 
 // A source of "random" numbers that returns the given ones in turn.
 inline RandomSource scripted_random(std::vector<std::uint32_t> values) {
-  auto state = std::make_shared<std::pair<std::vector<std::uint32_t>, std::size_t>>(
-      std::move(values), 0);
+  auto state =
+      std::make_shared<std::pair<std::vector<std::uint32_t>, std::size_t>>(std::move(values), 0);
   return [state]() {
     const auto v = state->first[state->second % state->first.size()];
     ++state->second;
@@ -42,7 +42,9 @@ inline RandomSource scripted_random(std::vector<std::uint32_t> values) {
   };
 }
 
-inline RandomSource fixed_random() { return [] { return 0u; }; }
+inline RandomSource fixed_random() {
+  return [] { return 0u; };
+}
 
 struct FakeCluster {
   struct ProducerEntry {

@@ -151,7 +151,8 @@ TEST_CASE("OUT_OF_ORDER_SEQUENCE_NUMBER behind a retried batch is retried in ord
   producer.handle_response(first[0].correlation_id,
                            answer_with(first[0], protocol::Error::NOT_ENOUGH_REPLICAS), 2);
   producer.handle_response(second[0].correlation_id,
-                           answer_with(second[0], protocol::Error::OUT_OF_ORDER_SEQUENCE_NUMBER), 3);
+                           answer_with(second[0], protocol::Error::OUT_OF_ORDER_SEQUENCE_NUMBER),
+                           3);
   CHECK(producer.take_outcomes().empty());
   CHECK(producer.producer_id_and_epoch().epoch == 0);  // "b" is not the next batch: no bump
   // "a" goes again alone first (after its backoff); "b" waits until "a" is done.
@@ -190,7 +191,8 @@ TEST_CASE("OUT_OF_ORDER_SEQUENCE_NUMBER for the next batch bumps the epoch and r
   CHECK(header_of(second[0]).base_sequence == 2);
   // The broker says sequence 2 does not follow what it has, though 0-1 were acknowledged.
   producer.handle_response(second[0].correlation_id,
-                           answer_with(second[0], protocol::Error::OUT_OF_ORDER_SEQUENCE_NUMBER), 3);
+                           answer_with(second[0], protocol::Error::OUT_OF_ORDER_SEQUENCE_NUMBER),
+                           3);
   CHECK(producer.producer_id_and_epoch() == ProducerIdAndEpoch{1000, 1});
   const auto retry = producer.poll(103);
   REQUIRE(retry.size() == 1);
@@ -239,8 +241,8 @@ TEST_CASE("a batch that expires after being sent holds its partition until resol
   FakeCluster cluster;
   cluster.create_topic("t", {1});
   KafkaProducer producer(
-      config_with({{"linger.ms", "0"}, {"request.timeout.ms", "1000"},
-                   {"delivery.timeout.ms", "1500"}}),
+      config_with(
+          {{"linger.ms", "0"}, {"request.timeout.ms", "1000"}, {"delivery.timeout.ms", "1500"}}),
       fixed_random());
   producer.set_known_brokers({1});
   const auto a = producer.send(record("t", "a"), 0);

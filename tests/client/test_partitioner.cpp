@@ -1,5 +1,6 @@
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+
+#include <catch2/catch.hpp>
 
 #include "core/client/murmur2_partitioner.h"
 #include "tests/client/producer_test_support.h"

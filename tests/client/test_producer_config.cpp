@@ -23,17 +23,18 @@ TEST_CASE("ProducerConfig has Kafka's defaults", "[client][config]") {
 }
 
 TEST_CASE("ProducerConfig parses Kafka's names and spellings", "[client][config]") {
-  const ProducerConfig config = parse_producer_config({{"acks", "1"},
-                                                       {"batch.size", "32768"},
-                                                       {"linger.ms", "20"},
-                                                       {"retries", "3"},
-                                                       {"retry.backoff.ms", "250"},
-                                                       {"request.timeout.ms", "1000"},
-                                                       {"delivery.timeout.ms", "5000"},
-                                                       {"max.in.flight.requests.per.connection", "1"},
-                                                       {"metadata.max.age.ms", "60000"},
-                                                       {"max.request.size", "2048"},
-                                                       {"client.id", "producer-1"}});
+  const ProducerConfig config =
+      parse_producer_config({{"acks", "1"},
+                             {"batch.size", "32768"},
+                             {"linger.ms", "20"},
+                             {"retries", "3"},
+                             {"retry.backoff.ms", "250"},
+                             {"request.timeout.ms", "1000"},
+                             {"delivery.timeout.ms", "5000"},
+                             {"max.in.flight.requests.per.connection", "1"},
+                             {"metadata.max.age.ms", "60000"},
+                             {"max.request.size", "2048"},
+                             {"client.id", "producer-1"}});
   CHECK(config.acks == 1);
   CHECK(config.batch_size == 32768);
   CHECK(config.linger_ms == 20);
@@ -60,14 +61,18 @@ TEST_CASE("ProducerConfig parses Kafka's names and spellings", "[client][config]
 }
 
 TEST_CASE("ProducerConfig rejects bad values in Kafka's words", "[client][config]") {
-  CHECK_THROWS_WITH(parse_producer_config({{"batch.size", "abc"}}),
-                    Equals("Invalid value abc for configuration batch.size: Not a number of type INT"));
-  CHECK_THROWS_WITH(parse_producer_config({{"linger.ms", "1.5"}}),
-                    Equals("Invalid value 1.5 for configuration linger.ms: Not a number of type LONG"));
-  CHECK_THROWS_WITH(parse_producer_config({{"batch.size", "99999999999"}}),
-                    Equals("Invalid value 99999999999 for configuration batch.size: Not a number of type INT"));
-  CHECK_THROWS_WITH(parse_producer_config({{"acks", "2"}}),
-                    Equals("Invalid value 2 for configuration acks: String must be one of: all, -1, 0, 1"));
+  CHECK_THROWS_WITH(
+      parse_producer_config({{"batch.size", "abc"}}),
+      Equals("Invalid value abc for configuration batch.size: Not a number of type INT"));
+  CHECK_THROWS_WITH(
+      parse_producer_config({{"linger.ms", "1.5"}}),
+      Equals("Invalid value 1.5 for configuration linger.ms: Not a number of type LONG"));
+  CHECK_THROWS_WITH(
+      parse_producer_config({{"batch.size", "99999999999"}}),
+      Equals("Invalid value 99999999999 for configuration batch.size: Not a number of type INT"));
+  CHECK_THROWS_WITH(
+      parse_producer_config({{"acks", "2"}}),
+      Equals("Invalid value 2 for configuration acks: String must be one of: all, -1, 0, 1"));
   CHECK_THROWS_WITH(parse_producer_config({{"enable.idempotence", "yes"}}),
                     Equals("Invalid value yes for configuration enable.idempotence: Expected value "
                            "to be either true or false"));
@@ -94,15 +99,16 @@ TEST_CASE("ProducerConfig rejects idempotence that contradicts other settings",
                     Equals("To use the idempotent producer, max.in.flight.requests.per.connection "
                            "must be set to at most 5. Current value is 6."));
   // Without idempotence, more in flight is allowed.
-  CHECK(parse_producer_config({{"enable.idempotence", "false"},
-                               {"max.in.flight.requests.per.connection", "6"}})
+  CHECK(parse_producer_config(
+            {{"enable.idempotence", "false"}, {"max.in.flight.requests.per.connection", "6"}})
             .max_in_flight_requests_per_connection == 6);
 }
 
 TEST_CASE("delivery.timeout.ms must cover linger.ms + request.timeout.ms", "[client][config]") {
   CHECK_THROWS_WITH(
       parse_producer_config({{"delivery.timeout.ms", "30000"}}),
-      Equals("delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms"));
+      Equals(
+          "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms"));
   CHECK(parse_producer_config({{"delivery.timeout.ms", "30005"}}).effective_delivery_timeout_ms() ==
         30005);
   // The default is raised instead of refused.

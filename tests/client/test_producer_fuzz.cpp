@@ -3,7 +3,6 @@
 // Whatever happens, every send ends in exactly one outcome, and the outcomes tell the truth
 // about the logs: an acknowledged record is at its offset, a failed one is nowhere.
 #include <catch2/catch.hpp>
-
 #include <random>
 
 #include "tests/client/producer_test_support.h"
@@ -197,16 +196,21 @@ struct FuzzRun {
 
 }  // namespace
 
-TEST_CASE("every send ends in exactly one truthful outcome under seeded faults",
-          "[client][fuzz]") {
+TEST_CASE("every send ends in exactly one truthful outcome under seeded faults", "[client][fuzz]") {
   const std::vector<std::vector<std::pair<std::string, std::string>>> configs = {
       {{"request.timeout.ms", "1000"}, {"delivery.timeout.ms", "4000"}},
-      {{"request.timeout.ms", "1000"}, {"delivery.timeout.ms", "4000"},
+      {{"request.timeout.ms", "1000"},
+       {"delivery.timeout.ms", "4000"},
        {"enable.idempotence", "false"}},
-      {{"acks", "1"}, {"request.timeout.ms", "500"}, {"delivery.timeout.ms", "3000"},
-       {"max.in.flight.requests.per.connection", "1"}, {"linger.ms", "0"}},
+      {{"acks", "1"},
+       {"request.timeout.ms", "500"},
+       {"delivery.timeout.ms", "3000"},
+       {"max.in.flight.requests.per.connection", "1"},
+       {"linger.ms", "0"}},
       {{"acks", "0"}, {"linger.ms", "2"}},
-      {{"request.timeout.ms", "800"}, {"delivery.timeout.ms", "60000"}, {"batch.size", "100"},
+      {{"request.timeout.ms", "800"},
+       {"delivery.timeout.ms", "60000"},
+       {"batch.size", "100"},
        {"retry.backoff.ms", "10"}},
   };
   for (std::size_t c = 0; c < configs.size(); ++c) {

@@ -45,10 +45,10 @@ TEST_CASE("max.in.flight.requests.per.connection caps the requests to one broker
           "[client][sender]") {
   FakeCluster cluster;
   cluster.create_topic("t", {1});
-  KafkaProducer producer(
-      config_with({{"linger.ms", "0"}, {"enable.idempotence", "false"},
-                   {"max.in.flight.requests.per.connection", "2"}}),
-      fixed_random());
+  KafkaProducer producer(config_with({{"linger.ms", "0"},
+                                      {"enable.idempotence", "false"},
+                                      {"max.in.flight.requests.per.connection", "2"}}),
+                         fixed_random());
   producer.set_known_brokers({1});
   producer.send(record("t", "warm-up"), 0);
   run_until_complete(producer, cluster, 0);
@@ -71,9 +71,10 @@ TEST_CASE("max.in.flight=1 keeps one batch of a partition in flight (order guara
           "[client][sender]") {
   FakeCluster cluster;
   cluster.create_topic("t", {1, 1});
-  KafkaProducer producer(config_with({{"linger.ms", "0"}, {"acks", "1"},
-                                      {"max.in.flight.requests.per.connection", "1"}}),
-                         fixed_random());
+  KafkaProducer producer(
+      config_with(
+          {{"linger.ms", "0"}, {"acks", "1"}, {"max.in.flight.requests.per.connection", "1"}}),
+      fixed_random());
   producer.set_known_brokers({1});
   producer.send(record("t", "a", 0), 0);
   const auto first = poll_answering_control(producer, cluster, 0);
@@ -95,9 +96,10 @@ TEST_CASE("max.in.flight=1 keeps one batch of a partition in flight (order guara
   CHECK(storage::to_string(*only_batch(then[0]).records[0].value) == "b");
 }
 
-TEST_CASE("NOT_LEADER_OR_FOLLOWER refreshes metadata and retries to the new leader with the "
-          "same sequence",
-          "[client][sender]") {
+TEST_CASE(
+    "NOT_LEADER_OR_FOLLOWER refreshes metadata and retries to the new leader with the "
+    "same sequence",
+    "[client][sender]") {
   FakeCluster cluster;
   cluster.create_topic("t", {1});
   KafkaProducer producer(config_with({{"linger.ms", "0"}}), fixed_random());
@@ -153,8 +155,8 @@ TEST_CASE("delivery.timeout.ms: failed if never sent, indeterminate once sent",
   FakeCluster cluster;
   cluster.create_topic("t", {-1, 1});  // t-0 has no leader
   KafkaProducer producer(
-      config_with({{"linger.ms", "0"}, {"request.timeout.ms", "30000"},
-                   {"delivery.timeout.ms", "35000"}}),
+      config_with(
+          {{"linger.ms", "0"}, {"request.timeout.ms", "30000"}, {"delivery.timeout.ms", "35000"}}),
       fixed_random());
   producer.set_known_brokers({1});
   const auto held = producer.send(record("t", "held", 0), 0);
@@ -191,10 +193,11 @@ TEST_CASE("a request past request.timeout.ms fails everything in flight on its c
           "[client][sender]") {
   FakeCluster cluster;
   cluster.create_topic("t", {1, 1});
-  KafkaProducer producer(
-      config_with({{"linger.ms", "0"}, {"retries", "0"}, {"request.timeout.ms", "1000"},
-                   {"max.in.flight.requests.per.connection", "2"}}),
-      fixed_random());
+  KafkaProducer producer(config_with({{"linger.ms", "0"},
+                                      {"retries", "0"},
+                                      {"request.timeout.ms", "1000"},
+                                      {"max.in.flight.requests.per.connection", "2"}}),
+                         fixed_random());
   producer.set_known_brokers({1});
   CHECK_FALSE(producer.idempotent());  // retries=0 turns the default idempotence off
   producer.send(record("t", "warm-up"), 0);
@@ -269,8 +272,8 @@ TEST_CASE("without idempotence a retry after a lost answer appends the records t
         sent = poll_answering_control(producer, cluster, 0);
       }
       REQUIRE(sent.size() == 1);
-      cluster.answer(sent[0]);               // the broker appends...
-      producer.handle_disconnect(1, 5);      // ...and the answer is lost with the connection
+      cluster.answer(sent[0]);                  // the broker appends...
+      producer.handle_disconnect(1, 5);         // ...and the answer is lost with the connection
       CHECK(producer.take_outcomes().empty());  // retriable: NETWORK_EXCEPTION
       run_until_complete(producer, cluster, 5);
       const auto outcomes = producer.take_outcomes();
@@ -290,8 +293,9 @@ TEST_CASE("without idempotence a retry after a lost answer appends the records t
   }
 }
 
-TEST_CASE("a non-retriable error fails the batch, or leaves it indeterminate after a possible append",
-          "[client][sender]") {
+TEST_CASE(
+    "a non-retriable error fails the batch, or leaves it indeterminate after a possible append",
+    "[client][sender]") {
   FakeCluster cluster;
   cluster.create_topic("t", {1});
   KafkaProducer producer(config_with({{"linger.ms", "0"}, {"enable.idempotence", "false"}}),
@@ -313,9 +317,9 @@ TEST_CASE("a non-retriable error fails the batch, or leaves it indeterminate aft
   const auto b = producer.send(record("t", "b"), 10);
   const auto first = poll_answering_control(producer, cluster, 10);
   REQUIRE(first.size() == 1);
-  producer.handle_response(first[0].correlation_id,
-                           error_response(first[0], protocol::Error::NOT_ENOUGH_REPLICAS_AFTER_APPEND),
-                           11);
+  producer.handle_response(
+      first[0].correlation_id,
+      error_response(first[0], protocol::Error::NOT_ENOUGH_REPLICAS_AFTER_APPEND), 11);
   const auto second = poll_answering_control(producer, cluster, 111);
   REQUIRE(second.size() == 1);
   producer.handle_response(second[0].correlation_id,

@@ -62,8 +62,7 @@ TEST_CASE("sequences wrap from INT32_MAX to 0", "[client][accumulator]") {
 TEST_CASE("a batch waits for linger.ms unless it is full", "[client][accumulator]") {
   FakeCluster cluster;
   cluster.create_topic("t", {1, 1});
-  KafkaProducer producer(config_with({{"linger.ms", "5"}, {"batch.size", "200"}}),
-                         fixed_random());
+  KafkaProducer producer(config_with({{"linger.ms", "5"}, {"batch.size", "200"}}), fixed_random());
   producer.set_known_brokers({1, 2, 3});
   producer.send(record("t", "a", 0), 0);
   bootstrap(producer, cluster, 0);  // metadata and producer id, no produce yet
@@ -130,7 +129,8 @@ TEST_CASE("one ProduceRequest per leader carries one batch per partition",
   for (const auto& r : requests) {
     for (const auto& p : std::get<protocol::ProduceRequest>(r.body).partitions) {
       by_broker[r.destination].push_back(p.topic_partition);
-      CHECK(storage::decode_batch(p.records).records.size() == (p.topic_partition.topic == "u" ? 1u : 2u));
+      CHECK(storage::decode_batch(p.records).records.size() ==
+            (p.topic_partition.topic == "u" ? 1u : 2u));
     }
   }
   CHECK(by_broker[1] == std::vector<storage::TopicPartition>{{"t", 0}, {"t", 2}});
