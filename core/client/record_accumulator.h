@@ -25,6 +25,11 @@ namespace ksim::client {
 class RecordAccumulator {
  public:
   explicit RecordAccumulator(const ProducerConfig& config);
+  // Queues point into the batches it owns: movable (map nodes stay put), not copyable.
+  RecordAccumulator(const RecordAccumulator&) = delete;
+  RecordAccumulator& operator=(const RecordAccumulator&) = delete;
+  RecordAccumulator(RecordAccumulator&&) = default;
+  RecordAccumulator& operator=(RecordAccumulator&&) = default;
 
   struct AppendResult {
     std::uint64_t batch_id = 0;
