@@ -62,6 +62,7 @@ KafkaCluster::KafkaCluster(ClusterOptions options)
     invariants_ = invariants.get();
     world_->sim().add_invariant(std::move(invariants));
   }
+  if (options_.audit) audit_ = std::make_unique<audit::RecordLedger>();
   world_->sim().header().set("cluster.brokers", std::to_string(options_.brokers));
   world_->sim().header().set(
       "cluster.inter.broker.protocol.version",

@@ -20,8 +20,14 @@
 #include "sim/cluster/broker_process.h"
 #include "sim/cluster/replication_invariants.h"
 #include "sim/cluster/scripted_client.h"
+#include "sim/audit/record_ledger.h"
+#include "sim/clients/client_history.h"
 #include "sim/cluster/zookeeper_process.h"
 #include "sim/world.h"
+
+namespace ksim::sim::clients {
+class ProducerProcess;
+}
 
 namespace ksim::sim::cluster {
 
@@ -35,6 +41,8 @@ struct ClusterOptions {
   bool keep_client_values = true;  // benchmarks keep only each batch's first value
   bool check_invariants = true;
   ViolationMode invariant_violations = ViolationMode::fail;
+  // Keep the audit's record ledger (sim/audit), fed by the producers, consumers and brokers.
+  bool audit = true;
 
   // inter.broker.protocol.version: the replication rules and the controller's Kafka release
   // together, with that release's defaults (replica.lag.time.max.ms 10000 before 2.5,
@@ -42,7 +50,7 @@ struct ClusterOptions {
   void set_protocol_version(replication::ProtocolVersion version);
 };
 
-class KafkaCluster final : public ClusterView, public BrokerEventSink {
+class KafkaCluster final : public ClusterView, public BrokerEventSink, clients::ClientObserver {
  public:
   explicit KafkaCluster(ClusterOptions options);
   ~KafkaCluster() override;
@@ -81,6 +89,19 @@ class KafkaCluster final : public ClusterView, public BrokerEventSink {
   // --- clients -----------------------------------------------------------------------------------
   ScriptedClient& client(const std::string& name = "client");
   ClientLedger& ledger(const std::string& name = "client");
+
+  // Kafka's producer (core/client) on a client node of its own, started now if the cluster runs.
+  // `config`: Kafka's names ("acks", "all"); client.id defaults to the name. Throws
+  // client::ConfigException for a bad configuration, std::invalid_argument for a name in use.
+  clients::ProducerProcess& add_producer(
+      const std::string& name, std::vector<std::pair<std::string, std::string>> config = {});
+  // The running producer; throws std::logic_error when it is not running.
+  clients::ProducerProcess& producer(const std::string& name);
+  // What a producer did, across its restarts.
+  const clients::ProducerHistory& producer_history(const std::string& name) const;
+
+  // The audit's ledger (nullptr unless options().audit).
+  audit::RecordLedger* audit() { return audit_.get(); }
 
   // --- ZooKeeper and the controller ---------------------------------------------------------------
   ZooKeeperStore& zookeeper() { return *zookeeper_; }
@@ -126,6 +147,17 @@ class KafkaCluster final : public ClusterView, public BrokerEventSink {
   std::map<std::string, std::unique_ptr<ClientLedger>> ledgers_;
   std::vector<BrokerEvent> events_;
   ReplicationInvariants* invariants_ = nullptr;
+  std::unique_ptr<audit::RecordLedger> audit_;
+  std::map<std::string, std::unique_ptr<clients::ProducerHistory>> producer_histories_;
+  // Audit record ids of each producer's history entries, by history index.
+  std::map<const clients::ProducerHistory*, std::vector<audit::RecordId>> audit_ids_;
+
+  // clients::ClientObserver: feeds the audit.
+  void record_sent(const clients::ProducerHistory& producer, std::size_t index) override;
+  void send_completed(const clients::ProducerHistory& producer, std::size_t index) override;
+  void records_consumed(const clients::ConsumerHistory& consumer, std::size_t first,
+                        std::size_t count) override;
+  void partitions_assigned(const clients::ConsumerHistory& consumer) override;
   std::uint64_t admin_sessions_ = 0;
   // Applies an admin tool's writes now in a short session of its own; the zookeeper process
   // delivers the watch events they fired. Returns the first failure's code (OK when none).

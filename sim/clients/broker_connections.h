@@ -1,0 +1,35 @@
+// BrokerConnections: a Kafka client's connections to the brokers, by broker id (Kafka's
+// NetworkClient over its node connections). A client process owns one; it routes the process's
+// network events to the right channel and opens a channel on first use. Node names follow the
+// cluster's ("broker 1").
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+
+#include "sim/cluster/request_channel.h"
+#include "sim/process/process_context.h"
+
+namespace ksim::sim::clients {
+
+class BrokerConnections {
+ public:
+  // `request_timeout`: request.timeout.ms; a request unanswered that long drops its connection.
+  BrokerConnections(ProcessContext& context, SimDuration request_timeout);
+
+  // Sets the process's network handlers to route answers and disconnects to the channels.
+  void attach();
+  // The channel to a broker (opened on first use).
+  cluster::RequestChannel& to(std::int32_t broker_id);
+  // Drops every connection (in-flight requests fail).
+  void close_all();
+
+ private:
+  ProcessContext* context_;
+  SimDuration request_timeout_;
+  cluster::ChannelDirectory directory_;  // declared first: channels unregister at their end
+  std::map<std::int32_t, std::unique_ptr<cluster::RequestChannel>> channels_;
+};
+
+}  // namespace ksim::sim::clients
