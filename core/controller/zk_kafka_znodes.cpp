@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <limits>
 
 #include "core/controller/zk_kafka_json.h"
 #include "core/controller/zk_kafka_paths.h"
@@ -313,6 +314,37 @@ std::string decode_cluster_id(std::string_view text) {
   const json::Reader reader(fmt::format("cluster id at {}", ZkPaths::cluster_id), text);
   const json::Value& root = reader.object(reader.root(), "cluster id");
   return reader.string(reader.member(root, "id"), "id");
+}
+
+std::string encode_producer_id_block(const ProducerIdsBlock& block) {
+  Members members;
+  members.add("version", "1");
+  members.add("broker", fmt::format("{}", block.assigned_broker_id));
+  members.add("block_start", json::string(fmt::format("{}", block.first_producer_id)));
+  members.add("block_end", json::string(fmt::format("{}", block.last_producer_id())));
+  return json::object(members, MapKind::scala_immutable);
+}
+
+ProducerIdsBlock decode_producer_id_block(std::string_view text) {
+  const json::Reader reader(
+      fmt::format("producer id block at {}", ZkPaths::latest_producer_id_block), text);
+  const json::Value& root = reader.object(reader.root(), "producer id block");
+  ProducerIdsBlock block;
+  block.assigned_broker_id = reader.int32(reader.member(root, "broker"), "broker");
+  const auto read_long = [&](std::string_view key) {
+    const std::string value = reader.string(reader.member(root, key), key);
+    const std::optional<std::int64_t> id = parse_java_integer<std::int64_t>(value);
+    if (!id) reader.fail(fmt::format("{} \"{}\" is not a long", key, value));
+    return *id;
+  };
+  const std::int64_t start = read_long("block_start");
+  const std::int64_t end = read_long("block_end");
+  if (end < start || end - start >= std::numeric_limits<std::int32_t>::max()) {
+    reader.fail(fmt::format("block [{}, {}] does not hold between 1 and 2^31 - 1 ids", start, end));
+  }
+  block.first_producer_id = start;
+  block.size = static_cast<std::int32_t>(end - start + 1);
+  return block;
 }
 
 }  // namespace ksim::controller

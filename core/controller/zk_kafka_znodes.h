@@ -123,4 +123,22 @@ LeaderIsrAndControllerEpoch decode_partition_state(const storage::TopicPartition
 std::string encode_cluster_id(std::string_view cluster_id);
 std::string decode_cluster_id(std::string_view json);
 
+// /latest_producer_id_block (ProducerIdBlockZNode): the last block of producer ids a broker
+// claimed, both ends inclusive and written as strings:
+//   {"version":1,"broker":1,"block_start":"1000","block_end":"1999"}
+// (Kafka's ProducerIdsBlock; blocks of 1000 ids, ProducerIdsBlock.PRODUCER_ID_BLOCK_SIZE).
+inline constexpr std::int32_t producer_id_block_size = 1000;
+struct ProducerIdsBlock {
+  std::int32_t assigned_broker_id = -1;
+  std::int64_t first_producer_id = 0;
+  std::int32_t size = producer_id_block_size;
+  std::int64_t last_producer_id() const { return first_producer_id + size - 1; }
+  std::int64_t next_block_first_id() const { return first_producer_id + size; }
+  friend bool operator==(const ProducerIdsBlock&, const ProducerIdsBlock&) = default;
+};
+std::string encode_producer_id_block(const ProducerIdsBlock& block);
+// Reads "broker", "block_start" and "block_end" (strings holding longs), as Kafka does; the
+// size is block_end - block_start + 1 and must fit an int32.
+ProducerIdsBlock decode_producer_id_block(std::string_view json);
+
 }  // namespace ksim::controller

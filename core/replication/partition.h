@@ -232,10 +232,14 @@ class Partition {
   // Kafka's appendRecordsToLeader: NOT_LEADER_OR_FOLLOWER unless leader; for acks=-1
   // NOT_ENOUGH_REPLICAS (nothing written) when the committed ISR is below min.insync.replicas;
   // storage refusals become their Kafka error (IoError: KAFKA_STORAGE_ERROR). Offsets are
-  // assigned and the leader epoch stamped in `records` in place. Then the HW is re-evaluated
-  // (a leader alone in the ISR commits at once). `required_acks` is not validated here.
-  LeaderAppendResult append_records_to_leader(storage::MutableByteView records,
-                                              std::int16_t required_acks, std::int64_t now_ms);
+  // assigned and the leader epoch stamped in `records` in place. The log checks the idempotent
+  // producer's state as `origin` requires: INVALID_PRODUCER_EPOCH, OUT_OF_ORDER_SEQUENCE_NUMBER
+  // (nothing written), or a duplicate answered NONE with the original batch's offsets
+  // (`info.duplicate`, nothing written). Then the HW is re-evaluated (a leader alone in the ISR
+  // commits at once). `required_acks` is not validated here.
+  LeaderAppendResult append_records_to_leader(
+      storage::MutableByteView records, std::int16_t required_acks, std::int64_t now_ms,
+      storage::AppendOrigin origin = storage::AppendOrigin::client);
   // Kafka's checkEnoughReplicasReachOffset, for acks=-1 waiting on `required_offset` (last
   // offset + 1): not leader -> done, NOT_LEADER_OR_FOLLOWER; HW below it -> not yet; else done,
   // NONE if the maximal ISR holds min.insync.replicas, otherwise

@@ -48,7 +48,8 @@ protocol::FetchResponsePartition LogReadResult::to_response(
 
 LeaderAppendResult Partition::append_records_to_leader(storage::MutableByteView records,
                                                        std::int16_t required_acks,
-                                                       std::int64_t now_ms) {
+                                                       std::int64_t now_ms,
+                                                       storage::AppendOrigin origin) {
   LeaderAppendResult result;
   if (!is_leader()) {
     result.error = protocol::Error::NOT_LEADER_OR_FOLLOWER;
@@ -71,8 +72,10 @@ LeaderAppendResult Partition::append_records_to_leader(storage::MutableByteView 
     return result;
   }
   try {
-    result.info = log_->append_as_leader(records, leader_epoch_, now_ms);
+    result.info = log_->append_as_leader(records, leader_epoch_, now_ms, origin);
   } catch (const storage::RecordValidationError& e) {
+    // Also the producer checks (ProducerStateError): INVALID_PRODUCER_EPOCH,
+    // OUT_OF_ORDER_SEQUENCE_NUMBER.
     result.error =
         protocol::error_from_name(e.error_name()).value_or(protocol::Error::CORRUPT_MESSAGE);
     result.error_message = e.what();

@@ -29,7 +29,9 @@ ReplicaManager::ReplicaManager(std::int32_t broker_id, storage::LogManager& log_
       checkpointed_high_watermarks_(log_manager.read_high_watermarks()),
       now_ms_(now_ms),
       next_isr_expiration_ms_(now_ms),
-      next_offset_checkpoint_ms_(now_ms + config.log_flush_offset_checkpoint_interval_ms) {
+      next_offset_checkpoint_ms_(now_ms + config.log_flush_offset_checkpoint_interval_ms),
+      next_producer_expiration_check_ms_(now_ms +
+                                         config.producer_id_expiration_check_interval_ms) {
   config_.validate();
 }
 
@@ -238,7 +240,7 @@ void ReplicaManager::handle_alter_partition_response(
 
 ProduceResult ReplicaManager::append_records(std::uint64_t request_id,
                                              protocol::ProduceRequest request,
-                                             std::int64_t now_ms) {
+                                             std::int64_t now_ms, storage::AppendOrigin origin) {
   now_ms_ = now_ms;
   ProduceResult result;
   const std::int16_t acks = request.acks;
@@ -262,7 +264,7 @@ ProduceResult ReplicaManager::append_records(std::uint64_t request_id,
       status.response.error_code = protocol::Error::UNKNOWN_TOPIC_OR_PARTITION;
     } else {
       const LeaderAppendResult append =
-          partition->append_records_to_leader(data.records, acks, now_ms);
+          partition->append_records_to_leader(data.records, acks, now_ms, origin);
       status.response.error_code = append.error;
       status.response.error_message = append.error_message;
       if (append.error == protocol::Error::NONE) {
@@ -539,6 +541,14 @@ void ReplicaManager::tick(std::int64_t now_ms) {
     next_offset_checkpoint_ms_ = next_run_after(next_offset_checkpoint_ms_, now_ms,
                                                 config_.log_flush_offset_checkpoint_interval_ms);
   }
+  if (now_ms >= next_producer_expiration_check_ms_) {
+    for (auto& [tp, partition] : partitions_) {
+      partition->log().remove_expired_producers(now_ms, config_.producer_id_expiration_ms);
+    }
+    next_producer_expiration_check_ms_ =
+        next_run_after(next_producer_expiration_check_ms_, now_ms,
+                       config_.producer_id_expiration_check_interval_ms);
+  }
 }
 
 std::optional<std::int64_t> ReplicaManager::next_deadline_ms(std::int64_t now_ms) const {
@@ -550,6 +560,7 @@ std::optional<std::int64_t> ReplicaManager::next_deadline_ms(std::int64_t now_ms
   consider(fetch_purgatory_.next_deadline_ms());
   consider(next_high_watermark_checkpoint_ms_);
   if (config_.log_flush_offset_checkpoint_interval_ms > 0) consider(next_offset_checkpoint_ms_);
+  consider(next_producer_expiration_check_ms_);
   if (!fetchers_to_poll_.empty()) consider(now_ms);
   for (const auto& [leader, wakeup] : fetcher_wakeups_) consider(wakeup);
   return next;

@@ -132,8 +132,12 @@ class ReplicaManager {
   // --- clients and followers --------------------------------------------------------------------
   // Kafka's appendRecords. acks must be 0, 1 or -1 (else every partition: INVALID_REQUIRED_ACKS,
   // nothing written). acks=-1 waits until each written partition is committed or the timeout.
+  // An idempotent producer's retry of a batch already in the log is not written again: it is
+  // answered with the original base offset, and (acks=-1) once the original is committed, as
+  // Kafka does. `origin` is a coordinator's when it writes its own records (epoch check only).
   ProduceResult append_records(std::uint64_t request_id, protocol::ProduceRequest request,
-                               std::int64_t now_ms);
+                               std::int64_t now_ms,
+                               storage::AppendOrigin origin = storage::AppendOrigin::client);
   // Kafka's fetchMessages: reads every partition (a follower's fetch updates the leader's view
   // of it); answers at once if min_bytes are there, on an error, on a diverging epoch, or with
   // max_wait_ms <= 0; otherwise parks the fetch (the long poll).
@@ -165,8 +169,10 @@ class ReplicaManager {
   // --- time -------------------------------------------------------------------------------------
   // Expires waiting requests, and runs Kafka's scheduled tasks when due: isr-expiration (every
   // replica.lag.time.max.ms / 2, from startup), highwatermark-checkpoint (every
-  // replica.high.watermark.checkpoint.interval.ms, from the first LeaderAndIsr), and the
-  // recovery-point / log-start-offset checkpoints (log.flush.offset.checkpoint.interval.ms).
+  // replica.high.watermark.checkpoint.interval.ms, from the first LeaderAndIsr), the
+  // recovery-point / log-start-offset checkpoints (log.flush.offset.checkpoint.interval.ms), and
+  // the producer id expiration (every producer.id.expiration.check.interval.ms from startup;
+  // Kafka schedules it per log).
   void tick(std::int64_t now_ms);
   // When tick() has something to do next, or a fetcher can send again after a backoff.
   std::optional<std::int64_t> next_deadline_ms(std::int64_t now_ms) const;
@@ -233,6 +239,7 @@ class ReplicaManager {
   std::int64_t next_isr_expiration_ms_;
   std::optional<std::int64_t> next_high_watermark_checkpoint_ms_;  // starts at first LeaderAndIsr
   std::int64_t next_offset_checkpoint_ms_;
+  std::int64_t next_producer_expiration_check_ms_;
 };
 
 }  // namespace ksim::replication

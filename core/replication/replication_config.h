@@ -21,6 +21,11 @@ struct ReplicationConfig {
   std::int64_t replica_high_watermark_checkpoint_interval_ms = 5000;
   std::int64_t log_flush_offset_checkpoint_interval_ms = 60000;  // recovery-point checkpoint
   std::int32_t min_insync_replicas = 1;  // the broker default; topics may override
+  // The idempotent producers a partition remembers (ProducerStateManagerConfig): one is
+  // forgotten producer.id.expiration.ms after its last batch's timestamp, checked every
+  // producer.id.expiration.check.interval.ms.
+  std::int64_t producer_id_expiration_ms = 86400000;
+  std::int64_t producer_id_expiration_check_interval_ms = 600000;
 
   std::int64_t isr_expiration_interval_ms() const { return replica_lag_time_max_ms / 2; }
 

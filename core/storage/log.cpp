@@ -129,7 +129,8 @@ Log::Log(FileSystem& fs, std::string directory, const LogConfig& config,
       directory_(std::move(directory)),
       config_(config),
       epoch_cache_((fs.create_directories(directory_),
-                    LeaderEpochCache(fs, join_path(directory_, leader_epoch_checkpoint_file)))) {
+                    LeaderEpochCache(fs, join_path(directory_, leader_epoch_checkpoint_file)))),
+      producer_state_(partition_name(directory_)) {
   config_.validate();
   load(params);
 }
@@ -271,6 +272,55 @@ void Log::load(const LogLoadParams& params) {
   // Epochs that began beyond what survived recovery, or before the log start, are gone.
   epoch_cache_.truncate_from_end(log_end_offset_);
   epoch_cache_.truncate_from_start(log_start_offset_);
+  rebuild_producer_state();
+}
+
+// --- producer state ------------------------------------------------------------------------
+
+namespace {
+
+// Every batch from `log_start_offset` on, replayed into `state` as a follower would append it
+// (Kafka's loadProducersFromRecords).
+void replay_producer_state(const std::map<std::int64_t, std::unique_ptr<LogSegment>>& segments,
+                           std::int64_t log_start_offset, ProducerStateManager& state) {
+  for (const auto& [base, segment] : segments) {
+    segment->for_each_batch([&](const BatchLocation& batch) {
+      if (batch.header.last_offset() >= log_start_offset) state.load_batch(batch.header);
+      return true;
+    });
+  }
+}
+
+}  // namespace
+
+void Log::rebuild_producer_state() {
+  producer_state_.truncate_fully_and_start_at(log_start_offset_);
+  replay_producer_state(segments_, log_start_offset_, producer_state_);
+  producer_state_.update_map_end_offset(log_end_offset_);
+}
+
+void Log::rebuild_producer_state_after_truncation() {
+  std::vector<std::int64_t> affected;
+  for (const auto& [producer_id, entry] : producer_state_.active_producers()) {
+    if (entry.last_data_offset() >= log_end_offset_) affected.push_back(producer_id);
+  }
+  if (!affected.empty()) {
+    // Batches older than the retained 5 may be what is left of these producers: read the log.
+    ProducerStateManager replayed(producer_state_.topic_partition());
+    replay_producer_state(segments_, log_start_offset_, replayed);
+    for (const std::int64_t producer_id : affected) {
+      const ProducerStateEntry* entry = replayed.last_entry(producer_id);
+      producer_state_.set_entry(producer_id, entry != nullptr
+                                                 ? std::optional<ProducerStateEntry>(*entry)
+                                                 : std::nullopt);
+    }
+  }
+  producer_state_.update_map_end_offset(log_end_offset_);
+}
+
+std::vector<std::int64_t> Log::remove_expired_producers(std::int64_t now_ms,
+                                                        std::int64_t expiration_ms) {
+  return producer_state_.remove_expired_producers(now_ms, expiration_ms);
 }
 
 void Log::assign_epoch_start_offset(std::int32_t epoch, std::int64_t start_offset) {
@@ -321,7 +371,7 @@ void Log::create_active_segment(std::int64_t base_offset, std::int64_t now_ms) {
 }
 
 LogAppendInfo Log::append_as_leader(MutableByteView batches, std::int32_t leader_epoch,
-                                    std::int64_t now_ms) {
+                                    std::int64_t now_ms, AppendOrigin origin) {
   return change([&] {
     const std::string partition = partition_name(directory_);
     std::vector<BatchHeader> headers = parse_batches(batches, partition, CrcCheck::by_caller);
@@ -340,8 +390,8 @@ LogAppendInfo Log::append_as_leader(MutableByteView batches, std::int32_t leader
       next_offset = header.next_offset();
       at += header.size_in_bytes();
     }
-    LogAppendInfo info = append_validated(batches, headers, now_ms);
-    if (config_.message_timestamp_type == TimestampType::log_append_time) {
+    LogAppendInfo info = append_validated(batches, headers, now_ms, origin);
+    if (!info.duplicate && config_.message_timestamp_type == TimestampType::log_append_time) {
       info.log_append_time_ms = now_ms;
     }
     return info;
@@ -364,12 +414,12 @@ LogAppendInfo Log::append_as_follower(ByteView batches, std::int64_t now_ms) {
       }
       expected_at_least = header.next_offset();
     }
-    return append_validated(batches, headers, now_ms);
+    return append_validated(batches, headers, now_ms, AppendOrigin::replication);
   });
 }
 
 LogAppendInfo Log::append_validated(ByteView batches, const std::vector<BatchHeader>& headers,
-                                    std::int64_t now_ms) {
+                                    std::int64_t now_ms, AppendOrigin origin) {
   LogAppendInfo info;
   info.first_offset = headers.front().base_offset;
   info.last_offset = headers.back().last_offset();
@@ -382,12 +432,23 @@ LogAppendInfo Log::append_validated(ByteView batches, const std::vector<BatchHea
       info.offset_of_max_timestamp = header.last_offset();
     }
   }
+  // Kafka rolls first, then looks at the producers: a refused or duplicate batch may still roll.
   LogSegment& segment =
       maybe_roll(static_cast<std::int64_t>(batches.size()), info.max_timestamp, info.first_offset,
                  info.last_offset, now_ms, info.rolled);
+  const ProducerStateAnalysis producers = producer_state_.analyze(headers, origin);
+  if (producers.duplicate) {
+    info.duplicate = true;
+    info.first_offset = producers.duplicate->first_offset();
+    info.last_offset = producers.duplicate->last_offset;
+    info.log_append_time_ms = producers.duplicate->timestamp;
+    return info;
+  }
   segment.append(info.last_offset, info.max_timestamp, info.offset_of_max_timestamp, batches);
   log_end_offset_ = info.last_offset + 1;
   assign_epochs(headers);
+  producer_state_.update(producers);
+  producer_state_.update_map_end_offset(log_end_offset_);
   return info;
 }
 
@@ -512,6 +573,7 @@ bool Log::truncate_to(std::int64_t target_offset) {
     recovery_point_ = std::min(recovery_point_, log_end_offset_);
     log_start_offset_ = std::min(log_start_offset_, log_end_offset_);
     epoch_cache_.truncate_from_end(log_end_offset_);
+    rebuild_producer_state_after_truncation();
     return true;
   });
 }
@@ -524,6 +586,7 @@ void Log::truncate_fully_and_start_at(std::int64_t new_offset, std::int64_t now_
     log_end_offset_ = new_offset;
     recovery_point_ = new_offset;
     epoch_cache_.clear();
+    producer_state_.truncate_fully_and_start_at(new_offset);
   });
 }
 

@@ -20,6 +20,7 @@
 #include "core/storage/leader_epoch_cache.h"
 #include "core/storage/log_config.h"
 #include "core/storage/log_segment.h"
+#include "core/storage/producer_state_manager.h"
 #include "core/storage/record_batch.h"
 
 namespace ksim::storage {
@@ -35,6 +36,10 @@ struct LogAppendInfo {
   std::int32_t num_batches = 0;
   std::uint64_t valid_bytes = 0;
   bool rolled = false;  // a new segment was started for this append
+  // A producer's retry of a batch the log already holds (Kafka's maybeDuplicate): nothing was
+  // written; first_offset, last_offset and log_append_time_ms are the original batch's (its
+  // offsets and its max timestamp, as Kafka answers them).
+  bool duplicate = false;
 };
 
 // Bytes read from the log: whole batches, the first of which holds fetch_offset (it may start
@@ -101,12 +106,25 @@ class Log {
 
   // Leader append: validates each batch (magic, length, CRC, record count, max.message.bytes,
   // keys on a compacted topic), then assigns offsets from the LEO and stamps the leader epoch
-  // in place. Throws RecordValidationError (nothing appended) or IoError.
+  // in place, then checks the producer state as `origin` requires (producer_state_manager.h):
+  // a client's duplicate is not written (LogAppendInfo::duplicate). Throws
+  // RecordValidationError (ProducerStateError for the producer checks; nothing appended) or
+  // IoError.
   LogAppendInfo append_as_leader(MutableByteView batches, std::int32_t leader_epoch,
-                                 std::int64_t now_ms);
+                                 std::int64_t now_ms, AppendOrigin origin = AppendOrigin::client);
   // Follower append: the batches keep the leader's offsets and epochs; they must be valid and
-  // start at or after the LEO.
+  // start at or after the LEO. The producer state takes them in unchecked.
   LogAppendInfo append_as_follower(ByteView batches, std::int64_t now_ms);
+
+  // The idempotent producers' state (Kafka's ProducerStateManager). It follows the log: built
+  // by scanning the log from its start when the log is opened (ksim writes no `.snapshot`
+  // files), updated by every append, rebuilt for the producers whose batches a truncation
+  // removed, cleared by truncate_fully_and_start_at. A higher log start offset keeps it (3.x).
+  const ProducerStateManager& producer_state_manager() const { return producer_state_; }
+  // Kafka's PeriodicProducerExpirationCheck: forgets producers whose last batch's timestamp is
+  // producer.id.expiration.ms or more before now. Returns the ids removed.
+  std::vector<std::int64_t> remove_expired_producers(
+      std::int64_t now_ms, std::int64_t expiration_ms = kDefaultProducerIdExpirationMs);
 
   // Reads whole batches from start_offset, at most max_bytes unless the first batch alone is
   // larger (min_one_message), stopping before the batch holding max_offset (exclusive; a
@@ -168,7 +186,12 @@ class Log {
   void roll_to(std::int64_t base_offset, std::int64_t now_ms);
   void create_active_segment(std::int64_t base_offset, std::int64_t now_ms);
   LogAppendInfo append_validated(ByteView batches, const std::vector<BatchHeader>& headers,
-                                 std::int64_t now_ms);
+                                 std::int64_t now_ms, AppendOrigin origin);
+  // Replays every batch from the log start into an empty producer state.
+  void rebuild_producer_state();
+  // After a truncation: producers whose retained batches all survived keep their entry; the
+  // others get what a replay of the remaining log gives (or nothing).
+  void rebuild_producer_state_after_truncation();
   const LogSegment* segment_for(std::int64_t offset) const;
   void delete_segment(std::int64_t base_offset);
   void update_log_start_offset_after_deletion();
@@ -185,6 +208,7 @@ class Log {
   std::int64_t log_end_offset_ = 0;
   std::int64_t recovery_point_ = 0;
   LeaderEpochCache epoch_cache_;
+  ProducerStateManager producer_state_;
   LogLoadReport load_report_;
   bool offline_ = false;
 };
