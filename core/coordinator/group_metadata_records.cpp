@@ -108,7 +108,7 @@ GroupMetadataValue decode_group_metadata_value(storage::ByteView bytes) {
   value.protocol = r.nullable_string();
   value.leader = r.nullable_string();
   if (version >= 2) value.current_state_timestamp = r.int64();
-  value.members.resize(r.array_length(22));
+  value.members.resize(r.array_length(18));  // v0: three STRINGs, INT32, two BYTES
   for (auto& m : value.members) {
     m.member_id = r.string();
     if (version >= 3) m.group_instance_id = r.nullable_string();
