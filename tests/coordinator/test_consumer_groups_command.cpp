@@ -25,7 +25,7 @@ DescribedGroupMember member(const std::string& id, const std::string& host, cons
 
 }  // namespace
 
-TEST_CASE("--list prints consumer groups one per line", "[coordinator][cli]") {
+TEST_CASE("kafka-consumer-groups list prints consumer groups one per line", "[coordinator][cli]") {
   const auto output = consumer_groups_list({{"my-group", "consumer", "Stable"},
                                             {"connect-cluster", "connect", "Stable"},
                                             {"offsets-only", "", "Empty"}});
@@ -33,7 +33,7 @@ TEST_CASE("--list prints consumer groups one per line", "[coordinator][cli]") {
   CHECK(output.err.empty());
 }
 
-TEST_CASE("--describe of a stable group: members by partition count, then committed partitions no one owns",
+TEST_CASE("kafka-consumer-groups describe of a stable group: members by partition count then committed partitions no one owns",
           "[coordinator][cli]") {
   const std::string m1 = "consumer-1-0e2d1d6c-7b17-4f0e-9bd4-7d1e8d1e9e7a";
   const std::string m2 = "consumer-2-5f1c2a3b-1111-4222-8333-444455556666";
@@ -56,7 +56,7 @@ TEST_CASE("--describe of a stable group: members by partition count, then commit
         "my-group        u               0          4               4               0               -                                               -               -\n");
 }
 
-TEST_CASE("--describe of an empty group says it has no active members", "[coordinator][cli]") {
+TEST_CASE("kafka-consumer-groups describe of an empty group says it has no active members", "[coordinator][cli]") {
   DescribedGroup group;
   group.group_id = "con-1";
   group.group_state = "Empty";
@@ -89,7 +89,7 @@ TEST_CASE("more than four partitions come out in Scala's HashMap order", "[coord
   CHECK(order == std::vector<char>{'2', '3', '1', '0', '4'});
 }
 
-TEST_CASE("--describe of a missing or rebalancing group", "[coordinator][cli]") {
+TEST_CASE("kafka-consumer-groups describe of a missing or rebalancing group", "[coordinator][cli]") {
   DescribedGroup dead;
   dead.group_id = "nope";
   dead.group_state = "Dead";

@@ -40,7 +40,7 @@ TEST_CASE("a first JoinGroup without member id gets MEMBER_ID_REQUIRED and its i
   CHECK(h.coordinator.next_deadline_ms() == std::nullopt);
 }
 
-TEST_CASE("one member: initial delay, join, sync, heartbeat", "[coordinator][join]") {
+TEST_CASE("one member: initial delay join sync heartbeat", "[coordinator][join]") {
   Harness h;
   std::string a;
   const auto join = h.join_new("c1", 0, a);
