@@ -7,6 +7,7 @@ std::string_view error_name(Error error) {
 #define KSIM_ERROR_NAME(name) \
   case Error::name:           \
     return #name;
+    KSIM_ERROR_NAME(UNKNOWN_SERVER_ERROR)
     KSIM_ERROR_NAME(NONE)
     KSIM_ERROR_NAME(OFFSET_OUT_OF_RANGE)
     KSIM_ERROR_NAME(CORRUPT_MESSAGE)

@@ -9,6 +9,7 @@
 namespace ksim::protocol {
 
 enum class Error : std::int16_t {
+  UNKNOWN_SERVER_ERROR = -1,
   NONE = 0,
   OFFSET_OUT_OF_RANGE = 1,
   CORRUPT_MESSAGE = 2,

@@ -22,7 +22,7 @@ TEST_CASE("subscription v0 is topics and user data", "[protocol][consumer_protoc
   CHECK(decode_subscription(expected) == s);
 }
 
-TEST_CASE("subscription v3 adds owned partitions, generation and rack", "[protocol][consumer_protocol]") {
+TEST_CASE("subscription v3 adds owned partitions generation and rack", "[protocol][consumer_protocol]") {
   ConsumerProtocolSubscription s;
   s.topics = {"t"};
   s.owned_partitions = {{"t", {0}}};
