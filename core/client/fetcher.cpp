@@ -39,10 +39,9 @@ bool Fetcher::has_buffered(const storage::TopicPartition& tp) const {
 }
 
 bool Fetcher::has_buffered_records() const {
-  return std::any_of(completed_fetches_.begin(), completed_fetches_.end(),
-                     [](const CompletedFetch& fetch) {
-                       return fetch.next_index < fetch.records.size();
-                     });
+  return std::any_of(
+      completed_fetches_.begin(), completed_fetches_.end(),
+      [](const CompletedFetch& fetch) { return fetch.next_index < fetch.records.size(); });
 }
 
 void Fetcher::send_fetches(std::int64_t now_ms) {
@@ -125,7 +124,8 @@ void Fetcher::handle_partition(const protocol::FetchResponsePartition& data,
   if (data.last_stable_offset >= 0) {
     subscriptions_.update_last_stable_offset(tp, data.last_stable_offset);
   }
-  if (auto completed = decode(data, fetch_offset)) completed_fetches_.push_back(std::move(*completed));
+  if (auto completed = decode(data, fetch_offset))
+    completed_fetches_.push_back(std::move(*completed));
 }
 
 std::optional<Fetcher::CompletedFetch> Fetcher::decode(const protocol::FetchResponsePartition& data,
@@ -205,8 +205,7 @@ void Fetcher::handle_partition_error(const protocol::FetchResponsePartition& dat
   } else if (error == Error::CORRUPT_MESSAGE) {
     errors_.push_back({ConsumerErrorKind::corrupt_record,
                        "Encountered corrupt message when fetching offset " +
-                           std::to_string(fetch_offset) + " for topic-partition " +
-                           tp.to_string(),
+                           std::to_string(fetch_offset) + " for topic-partition " + tp.to_string(),
                        {tp}});
   } else {
     errors_.push_back({ConsumerErrorKind::unexpected_fetch_error,

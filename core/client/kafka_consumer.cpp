@@ -30,7 +30,52 @@ KafkaConsumer::KafkaConsumer(ConsumerConfig config)
       subscriptions_(config_.auto_offset_reset),
       metadata_(config_),
       client_(config_),
-      fetcher_(config_, subscriptions_, metadata_, client_) {}
+      fetcher_(config_, subscriptions_, metadata_, client_) {
+  if (config_.group_id) {
+    coordinator_ =
+        std::make_unique<ConsumerCoordinator>(config_, subscriptions_, metadata_, client_);
+  }
+}
+
+namespace {
+constexpr const char* kNoGroupId =
+    "To use the group management or offset commit APIs, you must provide a valid group.id in "
+    "the consumer configuration.";
+}
+
+void KafkaConsumer::subscribe(const std::vector<std::string>& topics) {
+  if (!coordinator_) throw std::logic_error(kNoGroupId);
+  for (const auto& topic : topics) {
+    if (topic.empty())
+      throw std::invalid_argument(
+          "Topic collection to subscribe to cannot contain null or empty topic");
+  }
+  if (subscriptions_.subscribe({topics.begin(), topics.end()})) {
+    coordinator_->on_subscription_change();
+  }
+  update_metadata_topics();
+}
+
+std::uint64_t KafkaConsumer::commit(std::int64_t now_ms) {
+  if (!coordinator_) throw std::logic_error(kNoGroupId);
+  return coordinator_->commit(now_ms);
+}
+
+std::vector<OffsetCommitOutcome> KafkaConsumer::take_commit_outcomes() {
+  return coordinator_ ? coordinator_->take_commit_outcomes() : std::vector<OffsetCommitOutcome>{};
+}
+
+std::optional<std::int64_t> KafkaConsumer::committed(const storage::TopicPartition& tp) const {
+  return coordinator_ ? coordinator_->committed(tp) : std::nullopt;
+}
+
+void KafkaConsumer::close(std::int64_t now_ms) {
+  if (closing_) return;
+  closing_ = true;
+  if (coordinator_) coordinator_->close(now_ms);
+}
+
+bool KafkaConsumer::closed() const { return closing_ && (!coordinator_ || coordinator_->closed()); }
 
 KafkaConsumer::~KafkaConsumer() = default;
 
@@ -41,12 +86,14 @@ std::vector<storage::TopicPartition> KafkaConsumer::all_if_empty(
 
 void KafkaConsumer::assign(const std::vector<storage::TopicPartition>& partitions) {
   subscriptions_.assign_from_user({partitions.begin(), partitions.end()});
+  if (coordinator_) coordinator_->on_user_assignment();
   fetcher_.clear_buffered_data_for_unassigned_partitions();
   update_metadata_topics();
 }
 
 void KafkaConsumer::unsubscribe() {
   subscriptions_.unsubscribe();
+  if (coordinator_) coordinator_->on_unsubscribe();
   fetcher_.clear_buffered_data_for_unassigned_partitions();
   update_metadata_topics();
 }
@@ -98,6 +145,10 @@ std::optional<std::int64_t> KafkaConsumer::lag(const storage::TopicPartition& tp
 void KafkaConsumer::update_metadata_topics() {
   std::set<std::string> topics = subscriptions_.subscription();
   for (const auto& tp : subscriptions_.assigned_partitions()) topics.insert(tp.topic);
+  if (coordinator_ && coordinator_->is_leader()) {
+    const auto& group = coordinator_->group_subscription();
+    topics.insert(group.begin(), group.end());
+  }
   metadata_.set_topics(topics);
 }
 
@@ -110,6 +161,9 @@ void KafkaConsumer::on_metadata_update() {
 }
 
 void KafkaConsumer::update_fetch_positions(std::int64_t now_ms) {
+  // Committed offsets first (Kafka's initWithCommittedOffsetsIfNeeded); nothing is reset while
+  // that lookup is in flight.
+  if (coordinator_ && !coordinator_->refresh_committed_offsets_if_needed(now_ms)) return;
   // Kafka's resetInitializingPositions: partitions without any position take the default
   // policy; with none they stay without one and poll reports NoOffsetForPartitionException.
   if (subscriptions_.has_default_offset_reset_policy()) {
@@ -124,27 +178,34 @@ void KafkaConsumer::tick(std::int64_t now_ms) {
   for (const auto& [id, request] : client_.expire(now_ms)) {
     dispatch_failure(id, request.api, now_ms);
   }
+  if (coordinator_) {
+    coordinator_->poll(now_ms);
+    fetcher_.clear_buffered_data_for_unassigned_partitions();
+  }
+  if (closing_) return;  // a closing consumer only finishes its group business
   update_metadata_topics();
   update_fetch_positions(now_ms);
   if (auto due = metadata_.next_update_time_ms(); due && *due <= now_ms) {
     metadata_.on_request_sent(now_ms);
-    metadata_request_id_ = client_.send(any_broker, metadata_.build_request(), now_ms);
+    client_.send(any_broker, metadata_.build_request(), now_ms);
   }
   fetcher_.send_fetches(now_ms);
 }
 
 ConsumerPollResult KafkaConsumer::poll(std::int64_t now_ms) {
+  if (closing_) throw std::logic_error("This consumer has already been closed.");
+  if (coordinator_) coordinator_->on_application_poll(now_ms);
   tick(now_ms);
   ConsumerPollResult result;
+  if (coordinator_) result.errors = coordinator_->take_errors();
   if (!subscriptions_.has_default_offset_reset_policy()) {
     const auto missing = subscriptions_.initializing_partitions();
     if (!missing.empty()) {
       std::string names;
       for (const auto& tp : missing) names += (names.empty() ? "" : ", ") + tp.to_string();
-      result.errors.push_back({ConsumerErrorKind::no_offset_for_partition,
-                               "Undefined offset with no reset policy for partitions: [" + names +
-                                   "]",
-                               missing});
+      result.errors.push_back(
+          {ConsumerErrorKind::no_offset_for_partition,
+           "Undefined offset with no reset policy for partitions: [" + names + "]", missing});
     }
   }
   result.records = fetcher_.collect_fetch(config_.max_poll_records);
@@ -160,22 +221,22 @@ void KafkaConsumer::handle_response(std::int32_t correlation_id,
   const auto in_flight = client_.complete(correlation_id);
   if (!in_flight) return;  // failed already (timeout, disconnect): a late answer is dropped
   if (in_flight->api != api_of(response)) {
-    throw std::invalid_argument(
-        "correlation id " + std::to_string(correlation_id) + " was a " +
-        std::string(api_name(in_flight->api)) + " request but got a " +
-        std::string(api_name(api_of(response))) + " response");
+    throw std::invalid_argument("correlation id " + std::to_string(correlation_id) + " was a " +
+                                std::string(api_name(in_flight->api)) + " request but got a " +
+                                std::string(api_name(api_of(response))) + " response");
   }
   std::visit(
       [&](const auto& body) {
         using Body = std::decay_t<decltype(body)>;
         if constexpr (std::is_same_v<Body, protocol::MetadataResponse>) {
-          metadata_request_id_.reset();
           metadata_.update(body, now_ms);
           on_metadata_update();
         } else if constexpr (std::is_same_v<Body, protocol::FetchResponse>) {
           fetcher_.handle_fetch_response(correlation_id, body, now_ms);
         } else if constexpr (std::is_same_v<Body, protocol::ListOffsetsResponse>) {
           fetcher_.handle_list_offsets_response(correlation_id, body, now_ms);
+        } else if (coordinator_) {
+          coordinator_->handle_response(correlation_id, response, now_ms);
         }
       },
       response);
@@ -186,7 +247,6 @@ void KafkaConsumer::dispatch_failure(std::int32_t correlation_id, ConsumerApi ap
                                      std::int64_t now_ms) {
   switch (api) {
     case ConsumerApi::metadata:
-      metadata_request_id_.reset();
       metadata_.failed_update(now_ms);
       break;
     case ConsumerApi::fetch:
@@ -194,6 +254,15 @@ void KafkaConsumer::dispatch_failure(std::int32_t correlation_id, ConsumerApi ap
       break;
     case ConsumerApi::list_offsets:
       fetcher_.handle_list_offsets_failure(correlation_id, now_ms);
+      break;
+    case ConsumerApi::find_coordinator:
+    case ConsumerApi::join_group:
+    case ConsumerApi::sync_group:
+    case ConsumerApi::heartbeat:
+    case ConsumerApi::leave_group:
+    case ConsumerApi::offset_commit:
+    case ConsumerApi::offset_fetch:
+      if (coordinator_) coordinator_->handle_failure(correlation_id, now_ms);
       break;
   }
 }
@@ -218,6 +287,8 @@ std::optional<std::int64_t> KafkaConsumer::next_wakeup_ms(std::int64_t now_ms) c
   auto consider = [&](std::optional<std::int64_t> t) {
     if (t && (!next || *t < *next)) next = std::max(*t, now_ms);
   };
+  if (coordinator_) consider(coordinator_->next_wakeup_ms(now_ms));
+  if (closing_) return next;
   consider(metadata_.next_update_time_ms());
   for (const auto& tp : subscriptions_.assigned_partitions()) {
     const auto* state = subscriptions_.state(tp);

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "core/client/consumer_coordinator.h"
 #include "core/client/fetcher.h"
 #include "core/client/kafka_consumer_config.h"
 #include "core/client/kafka_consumer_metadata.h"
@@ -47,9 +48,13 @@ class KafkaConsumer {
   const ConsumerConfig& config() const { return config_; }
 
   // --- what the application does ---
+  // Topics whose partitions the group assigns. Needs a group.id (std::logic_error otherwise,
+  // Kafka's InvalidGroupIdException).
+  void subscribe(const std::vector<std::string>& topics);
   // Partitions by hand; no group membership (committed offsets are still read and written when
   // a group.id is set, as in Kafka).
   void assign(const std::vector<storage::TopicPartition>& partitions);
+  // Drops the subscription or assignment; a group member leaves its group (LeaveGroup).
   void unsubscribe();
   // A position to read from next; `seek_to_beginning`/`seek_to_end` reset lazily through
   // ListOffsets at the next poll (--from-beginning is seek_to_beginning). An empty list means
@@ -61,6 +66,14 @@ class KafkaConsumer {
   void resume(const std::vector<storage::TopicPartition>& partitions);
 
   ConsumerPollResult poll(std::int64_t now_ms);
+  // commitSync-like: commits every assigned partition's position (retrying retriable failures
+  // up to default.api.timeout.ms); the outcome comes back from take_commit_outcomes() with the
+  // returned id. Needs a group.id (std::logic_error otherwise).
+  std::uint64_t commit(std::int64_t now_ms);
+  std::vector<OffsetCommitOutcome> take_commit_outcomes();
+  // close(): a last auto-commit, LeaveGroup, then nothing more; closed() once done.
+  void close(std::int64_t now_ms);
+  bool closed() const;
 
   // --- what the application may look at ---
   std::vector<storage::TopicPartition> assignment() const;
@@ -68,7 +81,11 @@ class KafkaConsumer {
   std::optional<std::int64_t> high_watermark(const storage::TopicPartition& tp) const;
   // HW - position (kafka-consumer-groups.sh's LAG, from the consumer's side).
   std::optional<std::int64_t> lag(const storage::TopicPartition& tp) const;
+  // The offset this consumer last committed for `tp`.
+  std::optional<std::int64_t> committed(const storage::TopicPartition& tp) const;
   const SubscriptionState& subscriptions() const { return subscriptions_; }
+  // nullptr without a group.id.
+  const ConsumerCoordinator* coordinator() const { return coordinator_.get(); }
   const ConsumerMetadata& metadata() const { return metadata_; }
 
   // --- what the host does ---
@@ -99,7 +116,8 @@ class KafkaConsumer {
   ConsumerMetadata metadata_;
   ConsumerNetworkClient client_;
   Fetcher fetcher_;
-  std::optional<std::int32_t> metadata_request_id_;
+  std::unique_ptr<ConsumerCoordinator> coordinator_;  // with a group.id
+  bool closing_ = false;
 };
 
 }  // namespace ksim::client

@@ -27,8 +27,7 @@ namespace {
 
 [[noreturn]] void invalid(const std::string& name, const std::string& value,
                           const std::string& why) {
-  throw std::invalid_argument("Invalid value " + value + " for configuration " + name + ": " +
-                              why);
+  throw std::invalid_argument("Invalid value " + value + " for configuration " + name + ": " + why);
 }
 
 template <typename Int>
@@ -98,10 +97,12 @@ AssignorKind as_assignor(const std::string& name, const std::string& item) {
 
 // Settings a real consumer.properties carries that change nothing in ksim.
 bool is_ignored(const std::string& name) {
-  static const char* const kIgnored[] = {
-      "key.deserializer",  "value.deserializer", "security.protocol", "client.dns.lookup",
-      "check.crcs",        "receive.buffer.bytes", "send.buffer.bytes", "exclude.internal.topics",
-      "interceptor.classes", "metric.reporters", "client.rack",     "connections.max.idle.ms"};
+  static const char* const kIgnored[] = {"key.deserializer",    "value.deserializer",
+                                         "security.protocol",   "client.dns.lookup",
+                                         "check.crcs",          "receive.buffer.bytes",
+                                         "send.buffer.bytes",   "exclude.internal.topics",
+                                         "interceptor.classes", "metric.reporters",
+                                         "client.rack",         "connections.max.idle.ms"};
   return std::any_of(std::begin(kIgnored), std::end(kIgnored),
                      [&](const char* ignored) { return name == ignored; });
 }

@@ -13,6 +13,20 @@ std::string_view api_name(ConsumerApi api) {
       return "Fetch";
     case ConsumerApi::list_offsets:
       return "ListOffsets";
+    case ConsumerApi::find_coordinator:
+      return "FindCoordinator";
+    case ConsumerApi::join_group:
+      return "JoinGroup";
+    case ConsumerApi::sync_group:
+      return "SyncGroup";
+    case ConsumerApi::heartbeat:
+      return "Heartbeat";
+    case ConsumerApi::leave_group:
+      return "LeaveGroup";
+    case ConsumerApi::offset_commit:
+      return "OffsetCommit";
+    case ConsumerApi::offset_fetch:
+      return "OffsetFetch";
   }
   return "Unknown";
 }
@@ -68,10 +82,12 @@ ConsumerNetworkClient::disconnect(std::int32_t broker, std::int64_t now_ms) {
     auto& backoff = backoff_[broker];
     backoff.failures = std::min(backoff.failures + 1, 30);
     std::int64_t delay = config_.reconnect_backoff_ms;
-    for (std::int32_t i = 1; i < backoff.failures && delay < config_.reconnect_backoff_max_ms; ++i) {
+    for (std::int32_t i = 1; i < backoff.failures && delay < config_.reconnect_backoff_max_ms;
+         ++i) {
       delay *= 2;
     }
-    delay = std::min(delay, std::max(config_.reconnect_backoff_max_ms, config_.reconnect_backoff_ms));
+    delay =
+        std::min(delay, std::max(config_.reconnect_backoff_max_ms, config_.reconnect_backoff_ms));
     backoff.unavailable_until_ms = now_ms + delay;
   }
   return failed;
@@ -85,8 +101,8 @@ std::optional<ConsumerNetworkClient::InFlight> ConsumerNetworkClient::fail(
   return take(correlation_id);
 }
 
-std::vector<std::pair<std::int32_t, ConsumerNetworkClient::InFlight>>
-ConsumerNetworkClient::expire(std::int64_t now_ms) {
+std::vector<std::pair<std::int32_t, ConsumerNetworkClient::InFlight>> ConsumerNetworkClient::expire(
+    std::int64_t now_ms) {
   std::vector<std::pair<std::int32_t, InFlight>> failed;
   std::set<std::int32_t> brokers;
   std::vector<std::int32_t> lone;

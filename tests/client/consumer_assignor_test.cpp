@@ -2,7 +2,6 @@
 // (clients/src/test/java/org/apache/kafka/clients/consumer/RangeAssignorTest.java and
 // RoundRobinAssignorTest.java, the cases without racks).
 #include <catch2/catch.hpp>
-
 #include <sstream>
 
 #include "core/client/partition_assignor.h"
@@ -45,8 +44,8 @@ TEST_CASE("range: Kafka's RangeAssignorTest cases", "[consumer][assignor]") {
     CHECK(names(a["consumer1"]) == "topic1-0, topic1-1, topic1-2");
   }
   SECTION("testOneConsumerMultipleTopics") {
-    auto a = range_assign({{"topic1", 1}, {"topic2", 2}},
-                          {member("consumer1", {"topic1", "topic2"})});
+    auto a =
+        range_assign({{"topic1", 1}, {"topic2", 2}}, {member("consumer1", {"topic1", "topic2"})});
     CHECK(names(a["consumer1"]) == "topic1-0, topic2-0, topic2-1");
   }
   SECTION("testTwoConsumersOneTopicOnePartition") {
@@ -62,19 +61,19 @@ TEST_CASE("range: Kafka's RangeAssignorTest cases", "[consumer][assignor]") {
     CHECK(names(a["consumer2"]) == "topic1-1");
   }
   SECTION("testMultipleConsumersMixedTopics") {
-    auto a = range_assign({{"topic1", 3}, {"topic2", 2}},
-                          {member("consumer1", {"topic1"}),
-                           member("consumer2", {"topic1", "topic2"}),
-                           member("consumer3", {"topic1"})});
+    auto a =
+        range_assign({{"topic1", 3}, {"topic2", 2}},
+                     {member("consumer1", {"topic1"}), member("consumer2", {"topic1", "topic2"}),
+                      member("consumer3", {"topic1"})});
     CHECK(names(a["consumer1"]) == "topic1-0");
     CHECK(names(a["consumer2"]) == "topic1-1, topic2-0, topic2-1");
     CHECK(names(a["consumer3"]) == "topic1-2");
   }
   SECTION("testTwoConsumersTwoTopicsSixPartitions") {
     // The members arrive in any order; the assignor sorts them.
-    auto a = range_assign({{"topic1", 3}, {"topic2", 3}},
-                          {member("consumer2", {"topic1", "topic2"}),
-                           member("consumer1", {"topic1", "topic2"})});
+    auto a = range_assign(
+        {{"topic1", 3}, {"topic2", 3}},
+        {member("consumer2", {"topic1", "topic2"}), member("consumer1", {"topic1", "topic2"})});
     CHECK(names(a["consumer1"]) == "topic1-0, topic1-1, topic2-0, topic2-1");
     CHECK(names(a["consumer2"]) == "topic1-2, topic2-2");
   }
@@ -113,27 +112,26 @@ TEST_CASE("range: Kafka's RangeAssignorTest cases", "[consumer][assignor]") {
 TEST_CASE("range: the non-rack-aware expectations of Kafka's rack tests", "[consumer][assignor]") {
   const std::vector<std::string> all = {"t1", "t2", "t3"};
   SECTION("testRackAwareAssignmentWithUniformSubscription") {
-    auto a = range_assign({{"t1", 6}, {"t2", 7}, {"t3", 2}},
-                          {member("consumer0", all), member("consumer1", all),
-                           member("consumer2", all)});
+    auto a = range_assign(
+        {{"t1", 6}, {"t2", 7}, {"t3", 2}},
+        {member("consumer0", all), member("consumer1", all), member("consumer2", all)});
     CHECK(names(a["consumer0"]) == "t1-0, t1-1, t2-0, t2-1, t2-2, t3-0");
     CHECK(names(a["consumer1"]) == "t1-2, t1-3, t2-3, t2-4, t3-1");
     CHECK(names(a["consumer2"]) == "t1-4, t1-5, t2-5, t2-6");
   }
   SECTION("testRackAwareAssignmentWithNonEqualSubscription") {
-    auto a = range_assign({{"t1", 6}, {"t2", 7}, {"t3", 2}},
-                          {member("consumer0", all), member("consumer1", all),
-                           member("consumer2", {"t1", "t3"})});
+    auto a = range_assign(
+        {{"t1", 6}, {"t2", 7}, {"t3", 2}},
+        {member("consumer0", all), member("consumer1", all), member("consumer2", {"t1", "t3"})});
     CHECK(names(a["consumer0"]) == "t1-0, t1-1, t2-0, t2-1, t2-2, t2-3, t3-0");
     CHECK(names(a["consumer1"]) == "t1-2, t1-3, t2-4, t2-5, t2-6, t3-1");
     CHECK(names(a["consumer2"]) == "t1-4, t1-5");
   }
   SECTION("testCoPartitionedAssignmentWithSameSubscription (topics t7..t9 unknown)") {
-    const std::vector<std::string> topics = {"t1", "t2", "t3", "t4", "t5",
-                                             "t6", "t7", "t8", "t9"};
-    auto a = range_assign({{"t1", 6}, {"t2", 6}, {"t3", 2}, {"t4", 2}, {"t5", 4}, {"t6", 4}},
-                          {member("consumer0", topics), member("consumer1", topics),
-                           member("consumer2", topics)});
+    const std::vector<std::string> topics = {"t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9"};
+    auto a = range_assign(
+        {{"t1", 6}, {"t2", 6}, {"t3", 2}, {"t4", 2}, {"t5", 4}, {"t6", 4}},
+        {member("consumer0", topics), member("consumer1", topics), member("consumer2", topics)});
     CHECK(names(a["consumer0"]) == "t1-0, t1-1, t2-0, t2-1, t3-0, t4-0, t5-0, t5-1, t6-0, t6-1");
     CHECK(names(a["consumer1"]) == "t1-2, t1-3, t2-2, t2-3, t3-1, t4-1, t5-2, t6-2");
     CHECK(names(a["consumer2"]) == "t1-4, t1-5, t2-4, t2-5, t5-3, t6-3");
@@ -172,18 +170,18 @@ TEST_CASE("roundrobin: Kafka's RoundRobinAssignorTest cases", "[consumer][assign
     CHECK(names(a["consumer2"]) == "topic-1");
   }
   SECTION("testMultipleConsumersMixedTopics") {
-    auto a = round_robin_assign({{"topic1", 3}, {"topic2", 2}},
-                                {member("consumer1", {"topic1"}),
-                                 member("consumer2", {"topic1", "topic2"}),
-                                 member("consumer3", {"topic1"})});
+    auto a = round_robin_assign(
+        {{"topic1", 3}, {"topic2", 2}},
+        {member("consumer1", {"topic1"}), member("consumer2", {"topic1", "topic2"}),
+         member("consumer3", {"topic1"})});
     CHECK(names(a["consumer1"]) == "topic1-0");
     CHECK(names(a["consumer2"]) == "topic1-1, topic2-0, topic2-1");
     CHECK(names(a["consumer3"]) == "topic1-2");
   }
   SECTION("testTwoDynamicConsumersTwoTopicsSixPartitions") {
-    auto a = round_robin_assign({{"topic1", 3}, {"topic2", 3}},
-                                {member("consumer1", {"topic1", "topic2"}),
-                                 member("consumer2", {"topic1", "topic2"})});
+    auto a = round_robin_assign(
+        {{"topic1", 3}, {"topic2", 3}},
+        {member("consumer1", {"topic1", "topic2"}), member("consumer2", {"topic1", "topic2"})});
     CHECK(names(a["consumer1"]) == "topic1-0, topic1-2, topic2-1");
     CHECK(names(a["consumer2"]) == "topic1-1, topic2-0, topic2-2");
   }

@@ -77,7 +77,8 @@ TEST_CASE("auto.offset.reset=none: poll reports NoOffsetForPartitionException an
   REQUIRE(result.errors.size() == 1);
   CHECK(result.errors[0].kind == client::ConsumerErrorKind::no_offset_for_partition);
   CHECK(client::exception_name(result.errors[0].kind) == "NoOffsetForPartitionException");
-  CHECK(result.errors[0].message == "Undefined offset with no reset policy for partitions: [t-0, t-1]");
+  CHECK(result.errors[0].message ==
+        "Undefined offset with no reset policy for partitions: [t-0, t-1]");
   CHECK(result.errors[0].partitions == std::vector<TopicPartition>{t0, t1});
   CHECK(consumer.take_outbox().empty());
 
@@ -165,9 +166,10 @@ TEST_CASE("nothing at or above the high watermark the leader reported is handed 
   CHECK(next.partitions[0].fetch_offset == 3);
 }
 
-TEST_CASE("max.poll.records: positions move with what is handed out; a used-up fetch ends at its "
-          "last batch's end",
-          "[consumer][fetch]") {
+TEST_CASE(
+    "max.poll.records: positions move with what is handed out; a used-up fetch ends at its "
+    "last batch's end",
+    "[consumer][fetch]") {
   client::KafkaConsumer consumer(config_of({{"max.poll.records", "2"}}));
   with_metadata(consumer);
   consumer.seek(t0, 0);
@@ -200,10 +202,9 @@ TEST_CASE("control batches are skipped and the position moves past them", "[cons
   consumer.take_outbox();
   consumer.poll(1);
   auto [request, fetch] = take_one<protocol::FetchRequest>(consumer);
-  consumer.handle_response(request.correlation_id,
-                           fetch_answer(t0, 4, concat({batch(0, 2, 0), batch(2, 1, 0, true),
-                                                       batch(3, 1, 0)})),
-                           2);
+  consumer.handle_response(
+      request.correlation_id,
+      fetch_answer(t0, 4, concat({batch(0, 2, 0), batch(2, 1, 0, true), batch(3, 1, 0)})), 2);
   auto result = consumer.poll(3);
   CHECK(offsets_of(result.records) == std::vector<std::int64_t>{0, 1, 3});
   CHECK(consumer.position(t0) == 4);
@@ -238,7 +239,8 @@ TEST_CASE("a corrupt batch is a KafkaException and the position stays", "[consum
   CHECK(result.records.empty());
   REQUIRE(result.errors.size() == 1);
   CHECK(result.errors[0].kind == client::ConsumerErrorKind::corrupt_record);
-  CHECK(result.errors[0].message.find("Received exception when fetching the next record from t-0") == 0);
+  CHECK(result.errors[0].message.find(
+            "Received exception when fetching the next record from t-0") == 0);
   CHECK(consumer.position(t0) == 0);
 }
 
@@ -275,9 +277,10 @@ TEST_CASE("OFFSET_OUT_OF_RANGE with auto.offset.reset=none is an OffsetOutOfRang
   CHECK(consumer.position(t0) == 50);
 }
 
-TEST_CASE("NOT_LEADER_OR_FOLLOWER and FENCED_LEADER_EPOCH refresh metadata; the next fetch goes "
-          "to the new leader with its epoch",
-          "[consumer][fetch]") {
+TEST_CASE(
+    "NOT_LEADER_OR_FOLLOWER and FENCED_LEADER_EPOCH refresh metadata; the next fetch goes "
+    "to the new leader with its epoch",
+    "[consumer][fetch]") {
   const auto error = GENERATE(Error::NOT_LEADER_OR_FOLLOWER, Error::FENCED_LEADER_EPOCH);
   client::KafkaConsumer consumer(config_of({}));
   with_metadata(consumer);
@@ -344,8 +347,8 @@ TEST_CASE("one fetch per leader covers all its partitions; none while one is in 
   consumer.seek(t0, 1);
   consumer.seek(t1, 2);
   consumer.seek({"u", 0}, 3);
-  consumer.handle_response(meta_request.correlation_id, metadata_of({{"t", 2, 1, 0}, {"u", 1, 2, 0}}),
-                           1);
+  consumer.handle_response(meta_request.correlation_id,
+                           metadata_of({{"t", 2, 1, 0}, {"u", 1, 2, 0}}), 1);
   auto fetches = take<protocol::FetchRequest>(consumer);
   REQUIRE(fetches.size() == 2);
   CHECK(fetches[0].first.destination == 1);
@@ -376,9 +379,10 @@ TEST_CASE("a fetch answered after a seek is dropped", "[consumer][fetch]") {
   CHECK(next.partitions[0].fetch_offset == 10);
 }
 
-TEST_CASE("request.timeout.ms: an unanswered fetch fails, its broker is disconnected and the "
-          "metadata refreshed",
-          "[consumer][fetch]") {
+TEST_CASE(
+    "request.timeout.ms: an unanswered fetch fails, its broker is disconnected and the "
+    "metadata refreshed",
+    "[consumer][fetch]") {
   client::KafkaConsumer consumer(config_of({{"auto.offset.reset", "none"}}));
   with_metadata(consumer);
   consumer.seek(t0, 0);
