@@ -118,7 +118,7 @@ TEST_CASE("seek_to_beginning and seek_to_end reset through ListOffsets at the ne
   CHECK(consumer.position(t0) == 120);
 }
 
-TEST_CASE("records come from real batches; those below the position inside a batch are skipped",
+TEST_CASE("records come from real batches, and those below the position inside a batch are skipped",
           "[consumer][fetch]") {
   client::KafkaConsumer consumer(config_of({}));
   with_metadata(consumer);
@@ -167,7 +167,7 @@ TEST_CASE("nothing at or above the high watermark the leader reported is handed 
 }
 
 TEST_CASE(
-    "max.poll.records: positions move with what is handed out; a used-up fetch ends at its "
+    "max.poll.records: positions move with what is handed out, and a used-up fetch ends at its "
     "last batch's end",
     "[consumer][fetch]") {
   client::KafkaConsumer consumer(config_of({{"max.poll.records", "2"}}));
@@ -278,7 +278,7 @@ TEST_CASE("OFFSET_OUT_OF_RANGE with auto.offset.reset=none is an OffsetOutOfRang
 }
 
 TEST_CASE(
-    "NOT_LEADER_OR_FOLLOWER and FENCED_LEADER_EPOCH refresh metadata; the next fetch goes "
+    "NOT_LEADER_OR_FOLLOWER and FENCED_LEADER_EPOCH refresh metadata, and the next fetch goes "
     "to the new leader with its epoch",
     "[consumer][fetch]") {
   const auto error = GENERATE(Error::NOT_LEADER_OR_FOLLOWER, Error::FENCED_LEADER_EPOCH);
@@ -337,7 +337,7 @@ TEST_CASE("a stale broker's metadata with an older epoch does not move the consu
   CHECK(consumer.metadata().current_leader(t0).epoch == 5);
 }
 
-TEST_CASE("one fetch per leader covers all its partitions; none while one is in flight",
+TEST_CASE("one fetch per leader covers all its partitions, and none goes while one is in flight",
           "[consumer][fetch]") {
   client::KafkaConsumer consumer(config_of({}));
   consumer.assign({t0, t1, {"u", 0}});

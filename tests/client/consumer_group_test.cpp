@@ -285,7 +285,7 @@ TEST_CASE(
   CHECK(protocol::decode_subscription(join.protocols[0].metadata).generation_id == 1);
 }
 
-TEST_CASE("ILLEGAL_GENERATION rejoins with the member id; UNKNOWN_MEMBER_ID as a new member",
+TEST_CASE("ILLEGAL_GENERATION rejoins with the member id, UNKNOWN_MEMBER_ID as a new member",
           "[consumer][group]") {
   const auto [error, expected_member] =
       GENERATE(std::make_pair(Error::ILLEGAL_GENERATION, std::string("member-a")),
@@ -358,7 +358,7 @@ TEST_CASE("auto-commit every auto.commit.interval.ms of the consumed positions",
   CHECK(find<protocol::OffsetCommitRequest>(group.take()));
 }
 
-TEST_CASE("NOT_COORDINATOR finds the coordinator again; heartbeats go to the new one",
+TEST_CASE("NOT_COORDINATOR finds the coordinator again, and heartbeats go to the new one",
           "[consumer][group]") {
   Group group(Properties{{"enable.auto.commit", "false"}});
   auto& consumer = group.consumer;
