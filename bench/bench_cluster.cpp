@@ -66,6 +66,7 @@ Figures run(const Setup& setup) {
   options.brokers = setup.brokers;
   options.check_invariants = false;
   options.keep_client_values = false;
+  options.audit = false;
   KafkaCluster cluster(options);
   cluster.start();
   cluster.wait_until_ready(SimDuration::from_s(60));

@@ -175,6 +175,7 @@ bool Partition::maybe_increment_leader_hw(std::int64_t now_ms) {
   if (new_high_watermark <= high_watermark_) return false;
   assert(new_high_watermark <= leader_end_offset);
   high_watermark_ = new_high_watermark;
+  if (observer_ != nullptr) observer_->high_watermark_advanced(*this);
   return true;
 }
 

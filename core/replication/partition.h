@@ -30,6 +30,7 @@
 #include "core/protocol/list_offsets.h"
 #include "core/protocol/offsets_for_leader_epoch.h"
 #include "core/replication/replica.h"
+#include "core/replication/replica_observer.h"
 #include "core/replication/replication_config.h"
 #include "core/storage/log.h"
 #include "core/storage/topic_partition.h"
@@ -282,6 +283,8 @@ class Partition {
   void truncate_fully_and_start_at(std::int64_t offset, std::int64_t now_ms);
   // Where truncations that removed records are reported (none when unset).
   void set_truncation_sink(std::vector<LogTruncation>* sink) { truncation_sink_ = sink; }
+  // Who is told of appends and HW advances (nobody when unset).
+  void set_observer(ReplicaObserver* observer) { observer_ = observer; }
 
  private:
   // partition.cpp
@@ -317,6 +320,7 @@ class Partition {
   std::map<std::int32_t, Replica> remote_replicas_;  // the leader's followers, by broker id
   std::int64_t high_watermark_ = 0;
   std::vector<LogTruncation>* truncation_sink_ = nullptr;
+  ReplicaObserver* observer_ = nullptr;
 
   std::optional<protocol::AlterPartitionRequestPartition> inflight_alter_partition_;
   bool alter_partition_unsent_ = false;

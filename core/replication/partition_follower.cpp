@@ -8,7 +8,9 @@ namespace ksim::replication {
 
 storage::LogAppendInfo Partition::append_records_to_follower(storage::ByteView records,
                                                              std::int64_t now_ms) {
-  return log_->append_as_follower(records, now_ms);
+  storage::LogAppendInfo info = log_->append_as_follower(records, now_ms);
+  if (observer_ != nullptr) observer_->records_appended(*this, false, records, info);
+  return info;
 }
 
 bool Partition::update_follower_high_watermark(std::int64_t leader_high_watermark) {

@@ -95,6 +95,7 @@ Partition& ReplicaManager::get_or_create_partition(const storage::TopicPartition
   partition->set_isr_eligibility(isr_eligibility_);
   partition->set_local_broker_epoch(broker_epoch_);
   partition->set_truncation_sink(&truncations_);
+  partition->set_observer(observer_);
   apply_topic_config(*partition);
   Partition& created = *partition;
   partitions_.emplace(tp, std::move(partition));
@@ -403,6 +404,11 @@ void ReplicaManager::try_complete_delayed_requests(const storage::TopicPartition
            tp, [&](const DelayedFetch& op) { return op.try_complete(partitions); })) {
     complete_fetch(id, fetch, now_ms_);
   }
+}
+
+void ReplicaManager::set_observer(ReplicaObserver* observer) {
+  observer_ = observer;
+  for (auto& [tp, partition] : partitions_) partition->set_observer(observer);
 }
 
 std::vector<CompletedProduce> ReplicaManager::take_completed_produces() {

@@ -187,6 +187,8 @@ class ReplicaManager {
   // Follower truncations that removed records, since the last call (for the audit and
   // transcripts).
   std::vector<LogTruncation> take_truncations() { return std::exchange(truncations_, {}); }
+  // Told of every partition's appends and HW advances (partitions created later too).
+  void set_observer(ReplicaObserver* observer);
 
  private:
   Partition& get_or_create_partition(const storage::TopicPartition& tp, std::int64_t now_ms);
@@ -228,6 +230,7 @@ class ReplicaManager {
   DelayedOperationPurgatory<DelayedFetch> fetch_purgatory_;
   std::vector<CompletedProduce> completed_produces_;
   std::vector<LogTruncation> truncations_;
+  ReplicaObserver* observer_ = nullptr;
   std::vector<CompletedFetch> completed_fetches_;
   std::vector<storage::TopicPartition> alter_partition_in_flight_;
   // Partitions that may hold an ISR proposal not sent yet (after a follower fetch, an ISR

@@ -35,6 +35,15 @@ void KafkaBroker::record(std::string what) {
   }
 }
 
+void KafkaBroker::records_appended(const replication::Partition& partition, bool as_leader,
+                                   storage::ByteView batches, const storage::LogAppendInfo&) {
+  events_->records_appended(config_.broker_id, partition, as_leader, batches, context_->now());
+}
+
+void KafkaBroker::high_watermark_advanced(const replication::Partition& partition) {
+  events_->high_watermark_advanced(config_.broker_id, partition, context_->now());
+}
+
 // --- start and stop ---------------------------------------------------------------------------
 
 void KafkaBroker::start(ProcessContext& context) {
@@ -54,11 +63,22 @@ void KafkaBroker::start(ProcessContext& context) {
   replica_manager_ = std::make_unique<replication::ReplicaManager>(
       config_.broker_id, *log_manager_, config_.replication, now_ms());
   replica_manager_->set_default_log_config(config_.log);
+  if (events_ != nullptr && events_->wants_replica_events()) {
+    replica_manager_->set_observer(this);
+    if (!startup.had_clean_shutdown) {
+      for (const auto& [tp, report] : startup.partitions) {
+        if (const storage::Log* log = log_manager_->get_log(tp)) {
+          events_->log_recovered(config_.broker_id, tp, log->log_end_offset(), context.now());
+        }
+      }
+    }
+  }
   replica_manager_->set_isr_eligibility(
       [this](std::int32_t broker) { return metadata_.is_broker_alive(broker); });
 
   zk_ = std::make_unique<ZkSession>(context, config_.zookeeper_node, config_.zookeeper);
   controller_ = std::make_unique<controller::KafkaController>(config_.controller, zk_->client());
+  producer_ids_ = std::make_unique<controller::ProducerIdManager>(config_.broker_id);
   zk_->client().set_state_handler([this](zk::SessionState state) { on_zk_state(state); });
   zk_->client().set_watch_handler([this](const zk::WatchedEvent& event) { on_zk_watch(event); });
 

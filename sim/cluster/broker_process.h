@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/controller/kafka_controller.h"
+#include "core/controller/producer_id_manager.h"
 #include "core/replication/replica_manager.h"
 #include "core/server/metadata_cache.h"
 #include "core/storage/log_manager.h"
@@ -52,9 +53,19 @@ class BrokerEventSink {
  public:
   virtual ~BrokerEventSink() = default;
   virtual void broker_event(BrokerEvent event) = 0;
+
+  // The record-level account (the audit). Brokers call these only if the sink wants them.
+  virtual bool wants_replica_events() const { return false; }
+  virtual void records_appended(std::int32_t /*broker*/, const replication::Partition& /*p*/,
+                                bool /*as_leader*/, storage::ByteView /*batches*/, SimTime) {}
+  virtual void high_watermark_advanced(std::int32_t /*broker*/,
+                                       const replication::Partition& /*p*/, SimTime) {}
+  // After an unclean shutdown, each log as recovery left it: what a power loss took is gone.
+  virtual void log_recovered(std::int32_t /*broker*/, const storage::TopicPartition& /*tp*/,
+                             std::int64_t /*log_end_offset*/, SimTime) {}
 };
 
-class KafkaBroker final : public Process {
+class KafkaBroker final : public Process, private replication::ReplicaObserver {
  public:
   KafkaBroker(BrokerConfig config, BrokerEventSink* events);
   ~KafkaBroker() override;
@@ -118,6 +129,13 @@ class KafkaBroker final : public Process {
   void handle_leader_and_isr(ConnectionId connection, std::int32_t correlation,
                              const protocol::LeaderAndIsrRequest& request);
 
+  // --- producer ids (broker_producer_ids.cpp) --------------------------------------------------
+  void handle_init_producer_id(ConnectionId connection, std::int32_t correlation,
+                               const protocol::InitProducerIdRequest& request);
+  void claim_producer_id_block();
+  // Answers the requests waiting for a block; `failure` non-empty: they get a retriable error.
+  void answer_producer_id_requests(const std::string& failure);
+
   // --- outbound requests ---------------------------------------------------------------------
   RequestChannel& channel(Purpose purpose, std::int32_t broker_id);
   std::optional<NodeId> broker_node(std::int32_t broker_id);
@@ -127,6 +145,11 @@ class KafkaBroker final : public Process {
   void send_next_controller_request(std::int32_t broker_id);
   void reset_controller_queue(std::int32_t broker_id, std::optional<std::int64_t> broker_epoch);
   void send_controlled_shutdown();
+
+  // --- replication::ReplicaObserver: forwarded to the event sink (the audit) ----------------
+  void records_appended(const replication::Partition& partition, bool as_leader,
+                        storage::ByteView batches, const storage::LogAppendInfo& info) override;
+  void high_watermark_advanced(const replication::Partition& partition) override;
 
   // --- after every event -----------------------------------------------------------------------
   // Sends what the components want sent, answers what completed, re-arms the timer.
@@ -160,6 +183,16 @@ class KafkaBroker final : public Process {
 
   std::optional<EventHandle> timer_;
   std::optional<std::int64_t> timer_deadline_ms_;
+
+  // Producer ids (InitProducerId).
+  struct AwaitingProducerId {
+    ConnectionId connection;
+    std::int32_t correlation_id = 0;
+    protocol::InitProducerIdRequest request;
+  };
+  std::unique_ptr<controller::ProducerIdManager> producer_ids_;
+  std::vector<AwaitingProducerId> awaiting_producer_ids_;
+  bool claiming_producer_ids_ = false;
 
   // Controlled shutdown (SIGTERM).
   bool shutting_down_ = false;

@@ -182,6 +182,8 @@ void KafkaBroker::handle(ConnectionId connection, KafkaRequest request) {
               [this, connection, correlation](protocol::ControlledShutdownResponse r) {
                 respond(connection, correlation, std::move(r));
               });
+        } else if constexpr (std::is_same_v<Body, protocol::InitProducerIdRequest>) {
+          handle_init_producer_id(connection, correlation, body);
         }
       },
       request.body);

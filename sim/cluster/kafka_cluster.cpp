@@ -295,7 +295,17 @@ void KafkaCluster::run_until(const std::function<bool()>& condition, SimDuration
   world_->sim().run_until(condition, bound);
 }
 
-void KafkaCluster::broker_event(BrokerEvent event) { events_.push_back(std::move(event)); }
+void KafkaCluster::broker_event(BrokerEvent event) {
+  if (audit_ && event.truncation) {
+    const replication::LogTruncation& cut = *event.truncation;
+    const std::string reason =
+        fmt::format("it became follower of epoch {} (leader {}): {}", cut.leader_epoch,
+                    cut.leader_id, replication::describe(cut.cause));
+    audit_->log_truncated(
+        {event.broker_id, cut.topic_partition, cut.truncated_from, event.time, reason});
+  }
+  events_.push_back(std::move(event));
+}
 
 std::string KafkaCluster::events_text() const {
   std::string text;

@@ -139,6 +139,14 @@ class KafkaCluster final : public ClusterView, public BrokerEventSink, clients::
   std::string events_text() const;
   ReplicationInvariants* invariants() { return invariants_; }
   void broker_event(BrokerEvent event) override;
+  // BrokerEventSink's record-level events feed the audit.
+  bool wants_replica_events() const override { return audit_ != nullptr; }
+  void records_appended(std::int32_t broker, const replication::Partition& partition,
+                        bool as_leader, storage::ByteView batches, SimTime at) override;
+  void high_watermark_advanced(std::int32_t broker, const replication::Partition& partition,
+                               SimTime at) override;
+  void log_recovered(std::int32_t broker, const storage::TopicPartition& tp,
+                     std::int64_t log_end_offset, SimTime at) override;
 
  private:
   ClusterOptions options_;

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "core/storage/record_batch.h"
 #include "sim/clients/producer_process.h"
 #include "sim/cluster/kafka_cluster.h"
 
@@ -122,6 +123,56 @@ void KafkaCluster::partitions_assigned(const clients::ConsumerHistory& consumer)
   if (!audit_ || consumer.assignments.empty()) return;
   const auto& [at, partitions] = consumer.assignments.back();
   audit_->partitions_assigned({consumer.client_id, partitions, at});
+}
+
+// --- the audit's feed from the brokers ------------------------------------------------------------
+
+void KafkaCluster::records_appended(std::int32_t broker, const replication::Partition& partition,
+                                    bool as_leader, storage::ByteView batches, SimTime at) {
+  if (!audit_) return;
+  std::size_t position = 0;
+  while (position < batches.size()) {
+    const storage::ByteView rest = batches.subspan(position);
+    const storage::BatchHeader header = storage::read_batch_header(rest);
+    const storage::ByteView batch = rest.first(header.size_in_bytes());
+    position += header.size_in_bytes();
+    if (header.is_control()) continue;
+    const storage::DecodedBatch decoded = storage::decode_batch(batch);
+    for (std::size_t i = 0; i < decoded.records.size(); ++i) {
+      const storage::Record& record = decoded.records[i];
+      audit::RecordWritten written;
+      written.broker = broker;
+      written.partition = partition.topic_partition();
+      written.offset = record.offset;
+      written.leader_epoch = header.partition_leader_epoch;
+      written.role = as_leader ? audit::AppendRole::leader : audit::AppendRole::follower;
+      written.producer_id = header.producer_id;
+      if (header.base_sequence >= 0) {
+        written.sequence = header.base_sequence + static_cast<std::int32_t>(record.offset - header.base_offset);
+      }
+      const std::string_view value =
+          record.value ? std::string_view(reinterpret_cast<const char*>(record.value->data()),
+                                          record.value->size())
+                       : std::string_view{};
+      written.value = audit::value_identity(value);
+      written.written_at = at;
+      audit_->record_written(written);
+    }
+  }
+}
+
+void KafkaCluster::high_watermark_advanced(std::int32_t broker,
+                                           const replication::Partition& partition, SimTime at) {
+  if (!audit_) return;
+  audit_->high_watermark_advanced(
+      {partition.topic_partition(), broker, partition.high_watermark(), at});
+}
+
+void KafkaCluster::log_recovered(std::int32_t broker, const storage::TopicPartition& tp,
+                                 std::int64_t log_end_offset, SimTime at) {
+  if (!audit_) return;
+  audit_->replica_lost({broker, tp, log_end_offset, at,
+                        "recovery after an unclean shutdown: what was not on disk is gone"});
 }
 
 }  // namespace ksim::sim::cluster
