@@ -89,7 +89,9 @@ LeaderAppendResult Partition::append_records_to_leader(storage::MutableByteView 
     result.error_message = e.what();
     return result;
   }
-  if (observer_ != nullptr) observer_->records_appended(*this, true, records, result.info);
+  if (observer_ != nullptr && !result.info.duplicate) {
+    observer_->records_appended(*this, true, records, result.info);
+  }
   // The ISR may be down to this leader alone.
   result.high_watermark_increased = maybe_increment_leader_hw(now_ms);
   return result;

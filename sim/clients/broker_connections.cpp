@@ -5,8 +5,9 @@
 
 namespace ksim::sim::clients {
 
-BrokerConnections::BrokerConnections(ProcessContext& context, SimDuration request_timeout)
-    : context_(&context), request_timeout_(request_timeout) {}
+BrokerConnections::BrokerConnections(ProcessContext& context, SimDuration request_timeout,
+                                     std::function<void(std::int32_t)> on_disconnect)
+    : context_(&context), request_timeout_(request_timeout), on_disconnect_(std::move(on_disconnect)) {}
 
 void BrokerConnections::attach() {
   NodeHandlers handlers;
@@ -27,6 +28,9 @@ cluster::RequestChannel& BrokerConnections::to(std::int32_t broker_id) {
     const NodeId node = context_->resolve(fmt::format("broker {}", broker_id));
     slot = std::make_unique<cluster::RequestChannel>(*context_, node, request_timeout_,
                                                      &directory_);
+    if (on_disconnect_) {
+      slot->set_disconnect_handler([this, broker_id] { on_disconnect_(broker_id); });
+    }
   }
   return *slot;
 }

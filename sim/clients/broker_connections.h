@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -16,7 +17,9 @@ namespace ksim::sim::clients {
 class BrokerConnections {
  public:
   // `request_timeout`: request.timeout.ms; a request unanswered that long drops its connection.
-  BrokerConnections(ProcessContext& context, SimDuration request_timeout);
+  // `on_disconnect` hears of every connection that broke (requests in flight failed first).
+  BrokerConnections(ProcessContext& context, SimDuration request_timeout,
+                    std::function<void(std::int32_t broker_id)> on_disconnect = {});
 
   // Sets the process's network handlers to route answers and disconnects to the channels.
   void attach();
@@ -28,6 +31,7 @@ class BrokerConnections {
  private:
   ProcessContext* context_;
   SimDuration request_timeout_;
+  std::function<void(std::int32_t)> on_disconnect_;
   cluster::ChannelDirectory directory_;  // declared first: channels unregister at their end
   std::map<std::int32_t, std::unique_ptr<cluster::RequestChannel>> channels_;
 };

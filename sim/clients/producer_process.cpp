@@ -52,7 +52,10 @@ void ProducerProcess::start(ProcessContext& context) {
       config_, [&random] { return static_cast<std::uint32_t>(random.next_u64() >> 32); });
   producer_->set_known_brokers(options_.bootstrap_brokers);
   connections_ = std::make_unique<BrokerConnections>(
-      context, SimDuration::from_ms(config_.request_timeout_ms));
+      context, SimDuration::from_ms(config_.request_timeout_ms), [this](std::int32_t broker) {
+        producer_->handle_disconnect(broker, context_->now().to_ms());
+        pump();
+      });
   connections_->attach();
   if (history_->client_id.empty()) history_->client_id = config_.client_id;
   pump();
@@ -117,7 +120,7 @@ void ProducerProcess::dispatch(client::OutboundRequest request) {
   channel.send(std::move(body), [this, correlation, destination](const cluster::KafkaResponse* r) {
     const std::int64_t now = context_->now().to_ms();
     if (r == nullptr) {
-      producer_->handle_disconnect(destination, now);
+      producer_->handle_disconnect(destination, now);  // a timeout (a break also calls it)
     } else if (auto answer = producer_response(r->body)) {
       producer_->handle_response(correlation, *answer, now);
     }

@@ -72,6 +72,7 @@ bool RequestChannel::on_disconnect(ConnectionId end) {
   if (!connection_ || end != *connection_) return false;
   forget_connection();
   fail_all();
+  if (on_broken_) on_broken_();
   return true;
 }
 

@@ -45,6 +45,11 @@ class RequestChannel {
   bool on_disconnect(ConnectionId end);
   // Drops the connection; every request in flight fails.
   void close();
+  // Called when the connection breaks (after the requests in flight failed), whether or not
+  // anything was awaited: a client that sent only acks=0 requests learns of it here.
+  void set_disconnect_handler(std::function<void()> handler) {
+    on_broken_ = std::move(handler);
+  }
 
  private:
   void fail_all();
@@ -64,6 +69,7 @@ class RequestChannel {
   std::int32_t next_correlation_id_ = 0;
   std::map<std::int32_t, InFlight> in_flight_;
   std::optional<EventHandle> timer_;  // at the oldest request's deadline
+  std::function<void()> on_broken_;
 };
 
 }  // namespace ksim::sim::cluster
