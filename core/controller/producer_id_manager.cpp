@@ -21,7 +21,8 @@ ProducerIdBlockRequest ProducerIdManager::block_request(std::string_view current
     if (current.last_producer_id() >
         std::numeric_limits<std::int64_t>::max() - producer_id_block_size) {
       throw ProducerIdsExhaustedError(fmt::format(
-          "Have exhausted all producerIds: the block in {} ends at {}, no block of {} fits after it",
+          "Have exhausted all producerIds: the block in {} ends at {}, no block of {} fits after "
+          "it",
           "/latest_producer_id_block", current.last_producer_id(), producer_id_block_size));
     }
     request.block.first_producer_id = current.next_block_first_id();

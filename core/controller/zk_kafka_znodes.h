@@ -132,7 +132,7 @@ struct ProducerIdsBlock {
   std::int32_t assigned_broker_id = -1;
   std::int64_t first_producer_id = 0;
   std::int32_t size = producer_id_block_size;
-  std::int64_t last_producer_id() const { return first_producer_id + size - 1; }
+  std::int64_t last_producer_id() const { return first_producer_id + (size - 1); }
   std::int64_t next_block_first_id() const { return first_producer_id + size; }
   friend bool operator==(const ProducerIdsBlock&, const ProducerIdsBlock&) = default;
 };

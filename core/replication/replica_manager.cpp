@@ -566,7 +566,9 @@ std::optional<std::int64_t> ReplicaManager::next_deadline_ms(std::int64_t now_ms
   consider(fetch_purgatory_.next_deadline_ms());
   consider(next_high_watermark_checkpoint_ms_);
   if (config_.log_flush_offset_checkpoint_interval_ms > 0) consider(next_offset_checkpoint_ms_);
-  consider(next_producer_expiration_check_ms_);
+  // The producer id expiration check is not a deadline of its own: it runs on the first tick
+  // after it is due (isr-expiration ticks at least every replica.lag.time.max.ms / 2), so it
+  // adds no wakeups to a simulation.
   if (!fetchers_to_poll_.empty()) consider(now_ms);
   for (const auto& [leader, wakeup] : fetcher_wakeups_) consider(wakeup);
   return next;

@@ -171,8 +171,8 @@ class ReplicaManager {
   // replica.lag.time.max.ms / 2, from startup), highwatermark-checkpoint (every
   // replica.high.watermark.checkpoint.interval.ms, from the first LeaderAndIsr), the
   // recovery-point / log-start-offset checkpoints (log.flush.offset.checkpoint.interval.ms), and
-  // the producer id expiration (every producer.id.expiration.check.interval.ms from startup;
-  // Kafka schedules it per log).
+  // the producer id expiration (every producer.id.expiration.check.interval.ms from startup, on
+  // the first tick after it is due; Kafka schedules it per log).
   void tick(std::int64_t now_ms);
   // When tick() has something to do next, or a fetcher can send again after a backoff.
   std::optional<std::int64_t> next_deadline_ms(std::int64_t now_ms) const;

@@ -65,7 +65,8 @@ class ProducerStateEntry {
   explicit ProducerStateEntry(std::int64_t producer_id,
                               std::int16_t producer_epoch = kNoProducerEpoch,
                               std::int64_t last_timestamp = -1)
-      : producer_id_(producer_id), producer_epoch_(producer_epoch),
+      : producer_id_(producer_id),
+        producer_epoch_(producer_epoch),
         last_timestamp_(last_timestamp) {}
 
   std::int64_t producer_id() const { return producer_id_; }
@@ -158,8 +159,7 @@ class ProducerStateManager {
   // Kafka's analyzeAndValidateProducerState for `batches` (offsets assigned): for a client, a
   // duplicate of a retained batch stops the analysis (`duplicate`); otherwise every batch with
   // a producer id is checked as `origin` requires. Throws ProducerStateError. Changes nothing.
-  ProducerStateAnalysis analyze(const std::vector<BatchHeader>& batches,
-                                AppendOrigin origin) const;
+  ProducerStateAnalysis analyze(const std::vector<BatchHeader>& batches, AppendOrigin origin) const;
   // The append was written: take its producers' new state in.
   void update(const ProducerStateAnalysis& analysis);
   // Replays batches already in the log (loading, rebuilding): as a follower append.

@@ -22,8 +22,7 @@ TEST_CASE("the producer id block znode as Kafka writes it", "[producer-id]") {
   CHECK(block.next_block_first_id() == 2000);
 }
 
-TEST_CASE("a producer id block that is not one is refused with the znode named",
-          "[producer-id]") {
+TEST_CASE("a producer id block that is not one is refused with the znode named", "[producer-id]") {
   CHECK_THROWS_AS(decode_producer_id_block("not json"), ZkDataError);
   CHECK_THROWS_AS(decode_producer_id_block(R"({"broker":0,"block_start":0,"block_end":"9"})"),
                   ZkDataError);  // numbers where Kafka writes strings

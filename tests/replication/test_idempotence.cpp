@@ -65,7 +65,8 @@ TEST_CASE("a retry answers NONE with the original base offset and writes nothing
   CHECK(leader.append_records(2, idempotent_request(1, p7, 2, {"m3"}), 20)
             .response.partitions[0]
             .base_offset == 2);
-  const ProduceResult retry = leader.append_records(3, idempotent_request(1, p7, 0, {"m1", "m2"}), 30);
+  const ProduceResult retry =
+      leader.append_records(3, idempotent_request(1, p7, 0, {"m1", "m2"}), 30);
   CHECK_FALSE(retry.parked);
   REQUIRE(retry.response.partitions.size() == 1);
   CHECK(retry.response.partitions[0].error_code == Error::NONE);
@@ -86,7 +87,8 @@ TEST_CASE("an acks=all retry waits until the original is committed, then answers
 
   // The producer timed out and retries before the original is committed: Kafka parks the
   // duplicate too, on the original's last offset + 1.
-  const ProduceResult retry = leader.append_records(8, idempotent_request(-1, p7, 0, {"m1", "m2"}), 105);
+  const ProduceResult retry =
+      leader.append_records(8, idempotent_request(-1, p7, 0, {"m1", "m2"}), 105);
   CHECK(retry.parked);
   CHECK(retry.deadline_ms == 30105);
   CHECK(leader.waiting_produces() == 2);
@@ -104,7 +106,8 @@ TEST_CASE("an acks=all retry waits until the original is committed, then answers
   }
 
   // A retry of a committed batch is answered at once.
-  const ProduceResult late = leader.append_records(9, idempotent_request(-1, p7, 0, {"m1", "m2"}), 130);
+  const ProduceResult late =
+      leader.append_records(9, idempotent_request(-1, p7, 0, {"m1", "m2"}), 130);
   CHECK_FALSE(late.parked);
   CHECK(late.response.partitions[0].error_code == Error::NONE);
   CHECK(late.response.partitions[0].base_offset == 0);
@@ -125,10 +128,12 @@ TEST_CASE("out-of-order and fenced batches are refused per partition, nothing wr
         "Out of order sequence number for producer 7 at offset 1 in partition t-0: 2 (incoming "
         "seq. number), 0 (current end sequence number)");
 
-  const ProduceResult fenced = leader.append_records(3, idempotent_request(1, {7, 0}, 1, {"b"}), 30);
+  const ProduceResult fenced =
+      leader.append_records(3, idempotent_request(1, {7, 0}, 1, {"b"}), 30);
   CHECK(fenced.response.partitions[0].error_code == Error::INVALID_PRODUCER_EPOCH);
 
-  const ProduceResult new_epoch = leader.append_records(4, idempotent_request(1, {7, 2}, 1, {"b"}), 40);
+  const ProduceResult new_epoch =
+      leader.append_records(4, idempotent_request(1, {7, 2}, 1, {"b"}), 40);
   CHECK(new_epoch.response.partitions[0].error_code == Error::OUT_OF_ORDER_SEQUENCE_NUMBER);
 
   // acks=0: an error closes the connection.
@@ -158,12 +163,14 @@ TEST_CASE("followers mirror the leader's producer state; a new leader recognises
   // Broker 1 fails; broker 2 leads epoch 1. The producer retries the batch whose answer it lost.
   cluster.brokers.erase(1);
   cluster.leader_and_isr(partition_state(2, 1, {2, 3}, {1, 2, 3}, 1), 100);
-  const ProduceResult retry = cluster.rm(2).append_records(50, idempotent_request(1, p7, 4, {"x", "y"}), 110);
+  const ProduceResult retry =
+      cluster.rm(2).append_records(50, idempotent_request(1, p7, 4, {"x", "y"}), 110);
   CHECK(retry.response.partitions[0].error_code == Error::NONE);
   CHECK(retry.response.partitions[0].base_offset == 4);
   CHECK(cluster.broker(2).partition().log_end_offset() == 6);
   // The next batch goes on in sequence.
-  const ProduceResult next = cluster.rm(2).append_records(51, idempotent_request(1, p7, 6, {"z"}), 120);
+  const ProduceResult next =
+      cluster.rm(2).append_records(51, idempotent_request(1, p7, 6, {"z"}), 120);
   CHECK(next.response.partitions[0].error_code == Error::NONE);
   CHECK(next.response.partitions[0].base_offset == 6);
 }
@@ -223,4 +230,27 @@ TEST_CASE("a leader restarted after kill -9 rebuilds the state from its log", "[
   CHECK(answer.info.duplicate);
   CHECK(answer.info.first_offset == 1);
   CHECK(a.leo() == 3);
+}
+
+TEST_CASE("a producer idle for producer.id.expiration.ms is forgotten by the periodic check",
+          "[idempotence]") {
+  ReplicationConfig config = config_for(ProtocolVersion::v3_7);
+  config.producer_id_expiration_ms = 1000;
+  config.producer_id_expiration_check_interval_ms = 500;
+  TestCluster cluster({1}, config);
+  cluster.leader_and_isr(partition_state(1, 0, {1}, {1}), 0);
+  // The batch's timestamp is 1000 (the producer's clock).
+  cluster.rm(1).append_records(1, idempotent_request(1, p7, 0, {"a"}), 10);
+  cluster.tick(10);  // isr-expiration and the HW checkpoint, due from the start
+  // The check is no deadline of its own: the next one is isr-expiration's.
+  CHECK(cluster.rm(1).next_deadline_ms(10) == 5000);
+  cluster.tick(1999);
+  CHECK(retained(cluster.broker(1).partition(), 7).size() == 1);
+  cluster.tick(2000);
+  CHECK(retained(cluster.broker(1).partition(), 7).empty());
+  // Forgotten: the producer may go on at any sequence.
+  const ProduceResult later =
+      cluster.rm(1).append_records(2, idempotent_request(1, p7, 5, {"b"}), 2010);
+  CHECK(later.response.partitions[0].error_code == Error::NONE);
+  CHECK(later.response.partitions[0].base_offset == 1);
 }

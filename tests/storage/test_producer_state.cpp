@@ -242,16 +242,16 @@ TEST_CASE("truncation removes the truncated batches; their retry is written agai
   CHECK(values_of(log.read_records(0)) == std::vector<std::string>{"a", "b", "c", "d", "e", "f"});
 }
 
-TEST_CASE("truncation brings back batches older than the last 5 from the log",
-          "[producer-state]") {
+TEST_CASE("truncation brings back batches older than the last 5 from the log", "[producer-state]") {
   MemoryFileSystem fs;
   Log log(fs, "t-0", LogConfig{}, {});
   for (int i = 0; i < 7; ++i) send(log, p7, i, {"v"});
   send(log, {8, 0}, 0, {"x"});  // offset 7
   CHECK(retained(log, 7).front() == std::array<std::int64_t, 4>{2, 2, 2, 2});
   log.truncate_to(5);
-  CHECK(retained(log, 7) == std::vector<std::array<std::int64_t, 4>>{
-                                {0, 0, 0, 0}, {1, 1, 1, 1}, {2, 2, 2, 2}, {3, 3, 3, 3}, {4, 4, 4, 4}});
+  CHECK(retained(log, 7) ==
+        std::vector<std::array<std::int64_t, 4>>{
+            {0, 0, 0, 0}, {1, 1, 1, 1}, {2, 2, 2, 2}, {3, 3, 3, 3}, {4, 4, 4, 4}});
   CHECK(send(log, p7, 0, {"v"}).duplicate);  // the oldest is known again
   CHECK(log.producer_state_manager().map_end_offset() == 5);
 }
