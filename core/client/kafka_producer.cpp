@@ -332,8 +332,9 @@ std::optional<std::int64_t> KafkaProducer::next_wakeup_ms() const {
   };
   consider(in_flight_.earliest_deadline_ms());
   const std::int64_t delivery_timeout_ms = accumulator_.delivery_timeout_ms();
-  for (const auto& [id, batch] : accumulator_.incomplete()) {
-    consider(batch.created_ms + delivery_timeout_ms);
+  // Batch ids grow with creation time: the oldest incomplete batch expires first.
+  if (!accumulator_.incomplete().empty()) {
+    consider(accumulator_.incomplete().begin()->second.created_ms + delivery_timeout_ms);
   }
   for (const auto& [topic, queue] : pending_) {
     if (!queue.empty()) consider(queue.front().send_time_ms + config_.max_block_ms);

@@ -206,10 +206,10 @@ void KafkaProducer::expire_batches(std::int64_t now_ms) {
   };
   // In flight (Sender.getExpiredInflightBatches): its request's answer will be ignored.
   std::vector<std::uint64_t> in_flight_expired;
+  // Batch ids grow with creation time: stop at the first batch not expired.
   for (const auto& [id, batch] : accumulator_.incomplete()) {
-    if (batch.in_flight && batch.has_reached_delivery_timeout(delivery_timeout_ms, now_ms)) {
-      in_flight_expired.push_back(id);
-    }
+    if (!batch.has_reached_delivery_timeout(delivery_timeout_ms, now_ms)) break;
+    if (batch.in_flight) in_flight_expired.push_back(id);
   }
   for (const std::uint64_t id : in_flight_expired) {
     ProducerBatch& batch = *accumulator_.find(id);

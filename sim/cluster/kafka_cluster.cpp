@@ -69,7 +69,8 @@ KafkaCluster::KafkaCluster(ClusterOptions options)
       std::string(replication::protocol_version_name(options_.broker.replication.protocol_version)));
 }
 
-KafkaCluster::~KafkaCluster() = default;
+// The world goes first: its processes (clients) write into the histories and the audit as they end.
+KafkaCluster::~KafkaCluster() { world_.reset(); }
 
 void KafkaCluster::start() { world_->start_all(); }
 
