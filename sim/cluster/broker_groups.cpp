@@ -177,8 +177,10 @@ void KafkaBroker::update_group_coordinator_leadership(const protocol::LeaderAndI
         bytes.insert(bytes.end(), read.records.begin(), read.records.end());
       }
       group_coordinator_->on_became_leader(tp.partition, storage::ByteView(bytes), now_ms());
-      record(fmt::format("group coordinator: loaded {} ({} byte(s), up to offset {})",
-                         tp.to_string(), bytes.size(), offset));
+      if (!bytes.empty()) {
+        record(fmt::format("group coordinator: loaded {} ({} byte(s), offsets {} to {})",
+                           tp.to_string(), bytes.size(), log.log_start_offset(), offset - 1));
+      }
     } catch (const std::exception& error) {
       record(fmt::format("group coordinator: loading {} failed: {}", tp.to_string(), error.what()));
     }
