@@ -69,6 +69,7 @@ class World::NodeContext final : public ProcessContext {
   NodeId resolve(std::string_view node_name) const override {
     return world_.network_.resolve(node_name);
   }
+  std::string node_name(NodeId node) const override { return world_.network_.node(node).name; }
   ConnectionId connect(NodeId to) override { return world_.network_.connect(node_, to); }
   void send(ConnectionId end, Message message) override {
     world_.network_.send(end, std::move(message));

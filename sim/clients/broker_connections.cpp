@@ -35,8 +35,20 @@ cluster::RequestChannel& BrokerConnections::to(std::int32_t broker_id) {
   return *slot;
 }
 
+cluster::RequestChannel& BrokerConnections::to_coordinator(std::int32_t broker_id,
+                                                          SimDuration request_timeout) {
+  auto& slot = coordinator_channels_[broker_id];
+  if (!slot) {
+    const NodeId node = context_->resolve(fmt::format("broker {}", broker_id));
+    slot = std::make_unique<cluster::RequestChannel>(*context_, node, request_timeout,
+                                                     &directory_);
+  }
+  return *slot;
+}
+
 void BrokerConnections::close_all() {
   for (auto& [id, channel] : channels_) channel->close();
+  for (auto& [id, channel] : coordinator_channels_) channel->close();
 }
 
 }  // namespace ksim::sim::clients

@@ -25,6 +25,10 @@ class BrokerConnections {
   void attach();
   // The channel to a broker (opened on first use).
   cluster::RequestChannel& to(std::int32_t broker_id);
+  // A second connection to a broker for the group coordinator's requests, as Kafka's consumer
+  // opens one to its coordinator (node id Integer.MAX_VALUE - broker id), so a JoinGroup
+  // waiting for a rebalance never holds back a fetch. `request_timeout` as above, for it alone.
+  cluster::RequestChannel& to_coordinator(std::int32_t broker_id, SimDuration request_timeout);
   // Drops every connection (in-flight requests fail).
   void close_all();
 
@@ -34,6 +38,7 @@ class BrokerConnections {
   std::function<void(std::int32_t)> on_disconnect_;
   cluster::ChannelDirectory directory_;  // declared first: channels unregister at their end
   std::map<std::int32_t, std::unique_ptr<cluster::RequestChannel>> channels_;
+  std::map<std::int32_t, std::unique_ptr<cluster::RequestChannel>> coordinator_channels_;
 };
 
 }  // namespace ksim::sim::clients

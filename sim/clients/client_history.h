@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +51,14 @@ struct ConsumedRecord {
   SimTime consumed_at;
 };
 
+// One commit a consumer finished (commit(), an auto-commit, before a rebalance, on close).
+struct ConsumerCommit {
+  SimTime completed_at;
+  std::map<storage::TopicPartition, std::int64_t> offsets;  // the next offset to read
+  std::string error;  // "NONE" when the group took the offsets
+  bool succeeded() const { return error == "NONE"; }
+};
+
 struct ConsumerHistory {
   std::string client_id;
   std::optional<std::string> group_id;
@@ -57,6 +66,8 @@ struct ConsumerHistory {
   std::uint64_t polls = 0;
   // Every assignment the consumer had, in order (assign() or a rebalance).
   std::vector<std::pair<SimTime, std::vector<storage::TopicPartition>>> assignments;
+  // Every commit that finished, in order (across the process's restarts).
+  std::vector<ConsumerCommit> commits;
 
   std::vector<std::string> values() const;  // the values read, in order ("" for null)
 };

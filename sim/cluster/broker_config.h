@@ -7,6 +7,7 @@
 
 #include "core/controller/kafka_controller.h"
 #include "core/controller/zk_client.h"
+#include "core/coordinator/group_coordinator.h"
 #include "core/replication/replication_config.h"
 #include "core/storage/log_config.h"
 #include "sim/kernel/sim_time.h"
@@ -31,6 +32,11 @@ struct BrokerConfig {
   bool auto_create_topics_enable = true;       // auto.create.topics.enable
   std::int32_t num_partitions = 1;             // num.partitions (auto-created topics)
   std::int32_t default_replication_factor = 1;  // default.replication.factor
+  // The group coordinator (group.*.ms, offsets.commit.*); its offsets_topic_num_partitions is
+  // taken from offsets_topic_num_partitions below.
+  coordinator::GroupCoordinatorConfig group_coordinator;
+  std::int32_t offsets_topic_num_partitions = 50;       // offsets.topic.num.partitions
+  std::int16_t offsets_topic_replication_factor = 3;    // offsets.topic.replication.factor
 };
 
 }  // namespace ksim::sim::cluster

@@ -75,6 +75,7 @@ void KafkaBroker::start(ProcessContext& context) {
   }
   replica_manager_->set_isr_eligibility(
       [this](std::int32_t broker) { return metadata_.is_broker_alive(broker); });
+  start_group_coordinator();
 
   zk_ = std::make_unique<ZkSession>(context, config_.zookeeper_node, config_.zookeeper);
   controller_ = std::make_unique<controller::KafkaController>(config_.controller, zk_->client());
@@ -268,6 +269,7 @@ void KafkaBroker::pump() {
   pumping_ = true;
   replication::ReplicaManager& rm = *replica_manager_;
   for (replication::CompletedProduce& done : rm.take_completed_produces()) {
+    if (complete_coordinator_append(done)) continue;
     auto it = parked_.find(done.request_id);
     if (it == parked_.end()) continue;
     const ParkedRequest parked = it->second;
@@ -281,6 +283,7 @@ void KafkaBroker::pump() {
     parked_.erase(it);
     respond(parked.connection, parked.correlation_id, std::move(done.response));
   }
+  pump_group_coordinator();
   for (const std::string& error : rm.take_storage_errors()) record("storage error: " + error);
   for (replication::LogTruncation& cut : rm.take_truncations()) {
     std::string what = fmt::format(
@@ -307,6 +310,9 @@ void KafkaBroker::arm_timer() {
   if (auto controller_deadline = controller_->next_deadline_ms()) {
     deadline = deadline ? std::min(*deadline, *controller_deadline) : *controller_deadline;
   }
+  if (auto group_deadline = group_coordinator_->next_deadline_ms()) {
+    deadline = deadline ? std::min(*deadline, *group_deadline) : *group_deadline;
+  }
   if (deadline == timer_deadline_ms_ && timer_) return;
   if (timer_) context_->cancel_timer(*timer_);
   timer_.reset();
@@ -321,6 +327,7 @@ void KafkaBroker::on_timer() {
   timer_deadline_ms_.reset();
   replica_manager_->tick(now_ms());
   controller_->tick(now_ms());
+  group_coordinator_->advance(now_ms());
   pump();
 }
 

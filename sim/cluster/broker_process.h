@@ -26,6 +26,7 @@
 
 #include "core/controller/kafka_controller.h"
 #include "core/controller/producer_id_manager.h"
+#include "core/coordinator/group_coordinator.h"
 #include "core/replication/replica_manager.h"
 #include "core/server/metadata_cache.h"
 #include "core/storage/log_manager.h"
@@ -86,10 +87,19 @@ class KafkaBroker final : public Process, private replication::ReplicaObserver {
   std::int64_t broker_epoch() const { return broker_epoch_; }
   bool registered() const { return broker_epoch_ >= 0; }
 
+  // --- consumer groups (broker_groups.cpp) ---
+  const coordinator::GroupCoordinator& group_coordinator() const { return *group_coordinator_; }
+  // What kafka-consumer-groups.sh's admin client gets from this broker, answered now by its
+  // coordinator (as if the request had just arrived).
+  protocol::ListGroupsResponse list_groups_now();
+  protocol::DescribeGroupsResponse describe_groups_now(const protocol::DescribeGroupsRequest& request);
+  protocol::OffsetFetchResponse fetch_offsets_now(const protocol::OffsetFetchRequest& request);
+
  private:
   struct InboundConnection {
     std::deque<KafkaRequest> queued;
     bool busy = false;  // a request is being handled (muted)
+    NodeId peer;        // the client's node (JoinGroup's client host)
   };
   struct ParkedRequest {
     ConnectionId connection;
@@ -135,6 +145,22 @@ class KafkaBroker final : public Process, private replication::ReplicaObserver {
   void claim_producer_id_block();
   // Answers the requests waiting for a block; `failure` non-empty: they get a retriable error.
   void answer_producer_id_requests(const std::string& failure);
+  // --- consumer groups (broker_groups.cpp) ----------------------------------------------------
+  void start_group_coordinator();
+  // FindCoordinator and the requests the group coordinator answers; false for other requests.
+  bool handle_group_request(ConnectionId connection, KafkaRequest& request);
+  void handle_find_coordinator(ConnectionId connection, std::int32_t correlation_id,
+                               const protocol::FindCoordinatorRequest& request);
+  void create_offsets_topic();
+  // After a LeaderAndIsr / StopReplica: load or unload __consumer_offsets partitions.
+  void update_group_coordinator_leadership(const protocol::LeaderAndIsrRequest& request);
+  void resign_group_coordinator(const storage::TopicPartition& tp);
+  // A produce the replica manager completed: true when it was a coordinator's append.
+  bool complete_coordinator_append(replication::CompletedProduce& done);
+  // Sends the coordinator's appends and answers, until it has nothing more.
+  void pump_group_coordinator();
+  coordinator::CoordinatorResponse ask_group_coordinator(
+      const std::function<void(coordinator::RequestHandle)>& request);
 
   // --- outbound requests ---------------------------------------------------------------------
   RequestChannel& channel(Purpose purpose, std::int32_t broker_id);
@@ -193,6 +219,12 @@ class KafkaBroker final : public Process, private replication::ReplicaObserver {
   std::unique_ptr<controller::ProducerIdManager> producer_ids_;
   std::vector<AwaitingProducerId> awaiting_producer_ids_;
   bool claiming_producer_ids_ = false;
+  // Consumer groups.
+  std::unique_ptr<coordinator::GroupCoordinator> group_coordinator_;
+  std::map<coordinator::RequestHandle, ParkedRequest> group_requests_;  // awaiting the coordinator
+  coordinator::RequestHandle next_group_handle_ = 1;
+  std::map<std::uint64_t, std::uint64_t> coordinator_appends_;  // produce request id -> append id
+  bool offsets_topic_creation_in_flight_ = false;
 
   // Controlled shutdown (SIGTERM).
   bool shutting_down_ = false;

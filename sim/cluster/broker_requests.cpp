@@ -52,6 +52,7 @@ void KafkaBroker::on_message(Delivery& delivery) {
   KafkaRequest* request = delivery.message.payload.get<KafkaRequest>();
   if (request == nullptr) return;
   InboundConnection& connection = inbound_[delivery.connection];
+  connection.peer = delivery.from;
   connection.queued.push_back(std::move(*request));
   if (!connection.busy) handle_next(delivery.connection);
 }
@@ -109,6 +110,7 @@ void KafkaBroker::respond(ConnectionId connection, std::int32_t correlation_id,
 }
 
 void KafkaBroker::handle(ConnectionId connection, KafkaRequest request) {
+  if (handle_group_request(connection, request)) return;  // broker_groups.cpp
   const std::int32_t correlation = request.correlation_id;
   replication::ReplicaManager& rm = *replica_manager_;
   std::visit(
@@ -166,6 +168,7 @@ void KafkaBroker::handle(ConnectionId connection, KafkaRequest request) {
           protocol::StopReplicaResponse response;
           for (const protocol::StopReplicaPartitionState& state : body.partitions) {
             rm.stop_replica(state.topic_partition, state.delete_partition);
+            resign_group_coordinator(state.topic_partition);
             response.partition_errors.push_back({state.topic_partition, protocol::Error::NONE});
             record(fmt::format("stopped replica {}{}", state.topic_partition.to_string(),
                                state.delete_partition ? " and deleted its log" : ""));
@@ -224,6 +227,7 @@ void KafkaBroker::handle_leader_and_isr(ConnectionId connection, std::int32_t co
                                         const protocol::LeaderAndIsrRequest& request) {
   replication::ReplicaManager& rm = *replica_manager_;
   protocol::LeaderAndIsrResponse response = rm.become_leader_or_follower(request, now_ms());
+  update_group_coordinator_leadership(request);
   if (response.error_code == protocol::Error::NONE) {
     for (const protocol::LeaderAndIsrPartitionState& state : request.partition_states) {
       const replication::Partition* partition = rm.get_partition(state.topic_partition);

@@ -15,6 +15,7 @@
 
 #include "core/controller/cluster_metadata.h"
 #include "core/controller/topic_command.h"
+#include "core/coordinator/consumer_groups_command.h"
 #include "core/replication/partition.h"
 #include "sim/cluster/broker_config.h"
 #include "sim/cluster/broker_process.h"
@@ -26,6 +27,7 @@
 #include "sim/world.h"
 
 namespace ksim::sim::clients {
+class ConsumerProcess;
 class ProducerProcess;
 }
 
@@ -100,6 +102,23 @@ class KafkaCluster final : public ClusterView, public BrokerEventSink, clients::
   // What a producer did, across its restarts.
   const clients::ProducerHistory& producer_history(const std::string& name) const;
 
+  // Kafka's consumer (core/client) on a client node of its own, started now; it polls every
+  // `poll_interval` by itself (kafka_cluster_groups.cpp). `config`: Kafka's names ("group.id",
+  // "auto.offset.reset"); client.id defaults to the name. Throws std::invalid_argument for a
+  // bad configuration or a name in use.
+  clients::ConsumerProcess& add_consumer(
+      const std::string& name, std::vector<std::pair<std::string, std::string>> config = {},
+      SimDuration poll_interval = SimDuration::from_ms(100));
+  // The running consumer; throws std::logic_error when it is not running.
+  clients::ConsumerProcess& consumer(const std::string& name);
+  // What a consumer read, its assignments and commits, across its restarts.
+  const clients::ConsumerHistory& consumer_history(const std::string& name) const;
+  // kafka-consumer-groups.sh --bootstrap-server ... with `--list` or `--describe --group G`,
+  // answered now by the running brokers' group coordinators (ListGroups from every broker,
+  // DescribeGroups and OffsetFetch from the group's coordinator, ListOffsets latest from the
+  // partitions' leaders). Throws std::invalid_argument for arguments it does not know.
+  coordinator::ConsoleOutput consumer_groups(const std::vector<std::string>& args);
+
   // The audit's ledger (nullptr unless options().audit).
   audit::RecordLedger* audit() { return audit_.get(); }
 
@@ -157,6 +176,7 @@ class KafkaCluster final : public ClusterView, public BrokerEventSink, clients::
   ReplicationInvariants* invariants_ = nullptr;
   std::unique_ptr<audit::RecordLedger> audit_;
   std::map<std::string, std::unique_ptr<clients::ProducerHistory>> producer_histories_;
+  std::map<std::string, std::unique_ptr<clients::ConsumerHistory>> consumer_histories_;
   // Audit record ids of each producer's history entries, by history index.
   std::map<const clients::ProducerHistory*, std::vector<audit::RecordId>> audit_ids_;
 

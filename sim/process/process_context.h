@@ -3,6 +3,7 @@
 // The world implements it (one context per host).
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "core/storage/file_system.h"
@@ -37,6 +38,8 @@ class ProcessContext {
   // that arrives while the process is paused waits for the resume.
   virtual void set_network_handlers(NodeHandlers handlers) = 0;
   virtual NodeId resolve(std::string_view node_name) const = 0;
+  // A node's name ("consumer-1"), e.g. a peer's, as a server prints a client's host.
+  virtual std::string node_name(NodeId node) const { return "node " + node.to_string(); }
   virtual ConnectionId connect(NodeId to) = 0;
   virtual void send(ConnectionId end, Message message) = 0;
   virtual void close(ConnectionId end) = 0;
