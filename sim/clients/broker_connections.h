@@ -8,11 +8,29 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <type_traits>
+#include <variant>
 
 #include "sim/cluster/request_channel.h"
 #include "sim/process/process_context.h"
 
 namespace ksim::sim::clients {
+
+// A client's own answer variant from the wire's, when the answer is one of its kinds.
+template <typename ClientResponse>
+std::optional<ClientResponse> client_response(const cluster::ResponseBody& body) {
+  return std::visit(
+      [](const auto& answer) -> std::optional<ClientResponse> {
+        using T = std::decay_t<decltype(answer)>;
+        if constexpr (std::is_constructible_v<ClientResponse, const T&>) {
+          return ClientResponse(answer);
+        } else {
+          return std::nullopt;
+        }
+      },
+      body);
+}
 
 class BrokerConnections {
  public:

@@ -11,20 +11,6 @@ namespace ksim::sim::clients {
 
 namespace {
 
-// The consumer's answer type from the wire's, when it is one the consumer asks for.
-std::optional<client::ConsumerResponseBody> consumer_response(const cluster::ResponseBody& body) {
-  return std::visit(
-      [](const auto& answer) -> std::optional<client::ConsumerResponseBody> {
-        using T = std::decay_t<decltype(answer)>;
-        if constexpr (std::is_constructible_v<client::ConsumerResponseBody, const T&>) {
-          return client::ConsumerResponseBody(answer);
-        } else {
-          return std::nullopt;
-        }
-      },
-      body);
-}
-
 // The requests that go to the group coordinator's connection.
 bool is_coordinator_api(client::ConsumerApi api) {
   switch (api) {
@@ -208,7 +194,7 @@ void ConsumerProcess::on_answer(std::int32_t correlation_id,
   outstanding_.erase(it);
   const std::int64_t now = context_->now().to_ms();
   if (response != nullptr) {
-    if (auto answer = consumer_response(response->body)) {
+    if (auto answer = client_response<client::ConsumerResponseBody>(response->body)) {
       consumer_->handle_response(correlation_id, *answer, now);
     }
   } else if (sent.any_broker || sent.coordinator_connection) {

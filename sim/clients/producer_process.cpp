@@ -14,20 +14,6 @@ std::optional<storage::Bytes> bytes_of(const std::optional<std::string>& text) {
   return storage::to_bytes(*text);
 }
 
-// The producer's answer type from the wire's, when it is one the producer asked for.
-std::optional<client::ResponseBody> producer_response(const cluster::ResponseBody& body) {
-  return std::visit(
-      [](const auto& answer) -> std::optional<client::ResponseBody> {
-        using T = std::decay_t<decltype(answer)>;
-        if constexpr (std::is_constructible_v<client::ResponseBody, const T&>) {
-          return client::ResponseBody(answer);
-        } else {
-          return std::nullopt;
-        }
-      },
-      body);
-}
-
 }  // namespace
 
 ProducerProcess::ProducerProcess(ProducerProcessOptions options, ProducerHistory& history,
@@ -121,7 +107,7 @@ void ProducerProcess::dispatch(client::OutboundRequest request) {
     const std::int64_t now = context_->now().to_ms();
     if (r == nullptr) {
       producer_->handle_disconnect(destination, now);  // a timeout (a break also calls it)
-    } else if (auto answer = producer_response(r->body)) {
+    } else if (auto answer = client_response<client::ResponseBody>(r->body)) {
       producer_->handle_response(correlation, *answer, now);
     }
     pump();
