@@ -180,20 +180,19 @@ struct Split {  // split A, B | C, D
   std::vector<std::vector<NodeTarget>> sides;
 };
 
-struct SlowLink {  // slow link A B LATENCY [loss P%]
+struct SlowLink {  // slow link A B LATENCY
   NodeTarget a;
   NodeTarget b;
   sim::SimDuration extra_latency;
-  std::int32_t loss_percent = 0;
 };
 
 struct HealNetwork {};  // heal
 
-struct DiskFault {  // slow disk / fill disk / heal disk broker N
+struct DiskFault {  // slow disk broker N 10x / fill disk broker N / heal disk broker N
   enum class Action { slow, fill, heal };
   Action action = Action::slow;
   BrokerTarget target;
-  sim::SimDuration extra_latency;  // Action::slow
+  std::uint64_t slow_percent = 100;  // Action::slow: "10x" is 1000 (every latency times 10)
 };
 
 // ---- conditions ---------------------------------------------------------------------------------

@@ -83,6 +83,16 @@ void ConsumerProcess::seek_to_beginning(const std::vector<storage::TopicPartitio
   pump();
 }
 
+void ConsumerProcess::seek_to_end(const std::vector<storage::TopicPartition>& partitions) {
+  consumer_->seek_to_end(partitions);
+  pump();
+}
+
+void ConsumerProcess::seek(const storage::TopicPartition& tp, std::int64_t offset) {
+  consumer_->seek(tp, offset);
+  pump();
+}
+
 std::uint64_t ConsumerProcess::commit() {
   const std::uint64_t id = consumer_->commit(context_->now().to_ms());
   pump();

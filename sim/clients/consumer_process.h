@@ -46,6 +46,9 @@ class ConsumerProcess final : public Process {
   void assign(const std::vector<storage::TopicPartition>& partitions);
   // Empty: every assigned partition (throws std::logic_error for one not assigned).
   void seek_to_beginning(const std::vector<storage::TopicPartition>& partitions = {});
+  void seek_to_end(const std::vector<storage::TopicPartition>& partitions = {});
+  // The next offset to read on an assigned partition (throws std::logic_error otherwise).
+  void seek(const storage::TopicPartition& tp, std::int64_t offset);
   // commitSync without blocking: the outcome comes into commit_outcomes() and the history.
   std::uint64_t commit();
   // Stops polling; a last auto-commit and LeaveGroup; closed() once done.

@@ -43,6 +43,7 @@ KafkaCluster::KafkaCluster(ClusterOptions options)
     BrokerConfig config = options_.broker;
     config.broker_id = id;
     config.controller.unix_epoch_offset_ms = options_.zookeeper.unix_epoch_offset_ms;
+    if (options_.configure_broker) options_.configure_broker(config);
     world_->add_broker(id, [config, this] { return std::make_unique<KafkaBroker>(config, this); });
   }
   std::vector<std::int32_t> bootstrap = broker_ids();

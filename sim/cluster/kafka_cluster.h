@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -38,6 +39,8 @@ struct ClusterOptions {
   std::int32_t brokers = 3;
   std::int32_t first_broker_id = 0;
   BrokerConfig broker = {};  // every broker's settings; broker_id is set per broker
+  // Called with each broker's settings (broker_id set) before it starts: per-broker overrides.
+  std::function<void(BrokerConfig&)> configure_broker = nullptr;
   ZooKeeperProcessOptions zookeeper = {};
   std::vector<std::string> clients = {"client"};
   bool keep_client_values = true;  // benchmarks keep only each batch's first value
@@ -113,6 +116,9 @@ class KafkaCluster final : public ClusterView, public BrokerEventSink, clients::
   clients::ConsumerProcess& consumer(const std::string& name);
   // What a consumer read, its assignments and commits, across its restarts.
   const clients::ConsumerHistory& consumer_history(const std::string& name) const;
+  // Every producer / consumer ever added, by name (sorted).
+  std::vector<std::string> producer_names() const;
+  std::vector<std::string> consumer_names() const;
   // kafka-consumer-groups.sh --bootstrap-server ... with `--list` or `--describe --group G`,
   // answered now by the running brokers' group coordinators (ListGroups from every broker,
   // DescribeGroups and OffsetFetch from the group's coordinator, ListOffsets latest from the

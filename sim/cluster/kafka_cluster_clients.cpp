@@ -48,6 +48,12 @@ clients::ProducerProcess& KafkaCluster::producer(const std::string& name) {
   return *process;
 }
 
+std::vector<std::string> KafkaCluster::producer_names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, history] : producer_histories_) names.push_back(name);
+  return names;
+}
+
 const clients::ProducerHistory& KafkaCluster::producer_history(const std::string& name) const {
   const auto it = producer_histories_.find(name);
   if (it == producer_histories_.end()) throw std::invalid_argument("no producer '" + name + "'");

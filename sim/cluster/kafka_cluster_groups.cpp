@@ -49,6 +49,12 @@ const clients::ConsumerHistory& KafkaCluster::consumer_history(const std::string
   return *it->second;
 }
 
+std::vector<std::string> KafkaCluster::consumer_names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, history] : consumer_histories_) names.push_back(name);
+  return names;
+}
+
 coordinator::ConsoleOutput KafkaCluster::consumer_groups(const std::vector<std::string>& args) {
   bool list = false;
   bool describe = false;

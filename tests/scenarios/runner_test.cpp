@@ -1,0 +1,145 @@
+// The runner: scripts against the simulated cluster, with the transcript and the expectations
+// they produce. The library's scenarios each run end to end in tests/cli (`ksim run NAME`).
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "scenarios/library.h"
+#include "scenarios/parser.h"
+#include "scenarios/runner.h"
+
+namespace ksim::scenarios {
+namespace {
+
+std::string transcript_text(const Transcript& transcript) {
+  std::string text;
+  for (const TranscriptLine& line : transcript.lines()) text += Transcript::format(line);
+  return text;
+}
+
+struct Run {
+  std::unique_ptr<ScenarioRunner> runner;
+  std::string text;
+};
+
+Run run_script(const std::string& script, std::optional<std::uint64_t> seed = std::nullopt) {
+  RunOptions options;
+  options.seed = seed;
+  Run run;
+  run.runner = std::make_unique<ScenarioRunner>(parse_script(script, "test.ksim"), options);
+  run.runner->run();
+  run.text = transcript_text(run.runner->transcript());
+  return run;
+}
+
+const std::string kTopic = R"(brokers 3
+kafka-topics.sh --create --bootstrap-server localhost:9092 --replication-factor 3 --partitions 1 --topic t
+wait until isr t-0 == [0,1,2] within 10s
+)";
+
+}  // namespace
+
+TEST_CASE("the quickstart scenario runs and every expectation holds", "[scenarios][runner]") {
+  const std::optional<LibraryScenario> quickstart = find_library_scenario("quickstart");
+  REQUIRE(quickstart.has_value());
+  ScenarioRunner runner(parse_script(quickstart->text, "quickstart.ksim"));
+  runner.run();
+  INFO(transcript_text(runner.transcript()));
+  CHECK(runner.script_done());
+  CHECK(runner.passed());
+  CHECK(runner.expectations().size() >= 8);
+  const std::string text = transcript_text(runner.transcript());
+  CHECK_THAT(text, Catch::Contains("$ kafka-topics.sh --describe --bootstrap-server localhost:9092 "
+                                   "--topic my-replicated-topic\n"));
+  CHECK_THAT(text, Catch::Contains("\tTopic: my-replicated-topic\tPartition: 0\tLeader: 2\t"
+                                   "Replicas: 2,1,0\tIsr: 2,1,0\n"));
+  CHECK_THAT(text, Catch::Contains("\tTopic: my-replicated-topic\tPartition: 0\tLeader: 1\t"
+                                   "Replicas: 2,1,0\tIsr: 1,0\n"));
+  CHECK_THAT(text, Catch::Contains("my test message 1\nmy test message 2\n"
+                                   "Processed a total of 2 messages\n"));
+  CHECK_THAT(text, Catch::Contains("all "));
+}
+
+TEST_CASE("a run is the same, line for line, for the same seed", "[scenarios][runner]") {
+  const std::string script = kTopic + R"(kafka-producer-perf-test.sh --topic t --num-records 200 --throughput 100 --record-size 50 --producer-props acks=all
+kill -9 leader t-0
+wait 20s
+kafka-topics.sh --describe --bootstrap-server localhost:9092 --topic t
+)";
+  const Run first = run_script(script);
+  const Run second = run_script(script);
+  CHECK(first.text == second.text);
+  CHECK(first.runner->cluster().sim().digest().value() ==
+        second.runner->cluster().sim().digest().value());
+  const Run other_seed = run_script(script, 2);
+  CHECK(other_seed.text != first.text);
+}
+
+TEST_CASE("a failed expectation names its line and what was observed", "[scenarios][runner]") {
+  const Run run = run_script(kTopic + "expect leader t-0 == 7\nexpect isr t-0 contains 1\n");
+  REQUIRE(run.runner->expectations().size() == 2);
+  const ExpectationResult& failed = run.runner->expectations()[0];
+  CHECK_FALSE(failed.passed);
+  CHECK(failed.location.line == 4);
+  CHECK(failed.condition == "leader t-0 == 7");
+  CHECK(failed.observed == run.runner->expectations()[0].observed);
+  CHECK(run.runner->expectations()[1].passed);
+  CHECK_FALSE(run.runner->passed());
+  CHECK_THAT(run.text, Catch::Contains("FAILED   expect leader t-0 == 7 (observed "));
+  CHECK_THAT(run.text, Catch::Contains("test.ksim:4: expectation failed: leader t-0 == 7"));
+}
+
+TEST_CASE("wait until gives up at its limit, fails, and the script goes on", "[scenarios][runner]") {
+  const Run run = run_script(kTopic + "wait until leader t-0 == none within 2s\nsay \"after\"\n");
+  REQUIRE(run.runner->expectations().size() == 1);
+  CHECK_FALSE(run.runner->expectations()[0].passed);
+  CHECK(run.runner->expectations()[0].from_wait);
+  CHECK_THAT(run.text, Catch::Contains("# after"));
+  CHECK(run.runner->script_done());
+}
+
+TEST_CASE("a producer perf test in the background and a consumer group read every record",
+          "[scenarios][runner]") {
+  const Run run = run_script(kTopic + R"(kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic t --group g --consumer-property client.id=c1 &
+kafka-producer-perf-test.sh --topic t --num-records 300 --throughput 100 --record-size 20 --producer-props acks=all client.id=p1 &
+wait 10s
+expect acknowledged == 300
+expect consumed c1 == 300
+expect lost == 0
+)");
+  INFO(run.text);
+  CHECK(run.runner->passed());
+  CHECK_THAT(run.text, Catch::Contains("[p1] 300 records sent, "));
+  CHECK_THAT(run.text, Catch::Contains("[c1] 000000000299"));
+}
+
+TEST_CASE("a console producer's refused records print Kafka's error, and `failed` sees it",
+          "[scenarios][runner]") {
+  const Run run = run_script(R"(brokers 3
+broker-config min.insync.replicas=2
+kafka-topics.sh --create --bootstrap-server localhost:9092 --replication-factor 3 --partitions 1 --topic t
+wait until isr t-0 == [0,1,2] within 10s
+kill -9 broker 0
+kill -9 broker 1
+wait until isr t-0 == [2] within 60s
+kafka-console-producer.sh --bootstrap-server localhost:9092 --topic t --producer-property acks=all --producer-property delivery.timeout.ms=3000 --producer-property request.timeout.ms=1000
+> refused
+expect failed "NOT_ENOUGH_REPLICAS"
+expect acknowledged == 0
+)");
+  INFO(run.text);
+  CHECK(run.runner->passed());
+  CHECK_THAT(run.text, Catch::Contains("ERROR Error when sending message to topic t with key: "
+                                       "null, value: 7 bytes with error: "));
+}
+
+TEST_CASE("`at` runs at a time from the start, and a time already past fails",
+          "[scenarios][runner]") {
+  const Run run = run_script(kTopic + "at 30s\nexpect controller != none\nwait 20s\nat 40s\n");
+  REQUIRE(run.runner->expectations().size() == 2);
+  CHECK(run.runner->expectations()[0].passed);
+  CHECK_FALSE(run.runner->expectations()[1].passed);
+  CHECK(run.runner->cluster().now() >= sim::SimTime::zero() + sim::SimDuration::from_s(30));
+}
+
+}  // namespace ksim::scenarios
