@@ -3,6 +3,7 @@
 // command to the parts in script_*.cpp.
 #include "scenarios/parser.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -95,12 +96,20 @@ Script ScriptParser::parse_file(std::string_view text) {
 std::vector<Step> ScriptParser::parse_command(std::string_view line) {
   State saved = *state_;
   try {
-    const bool producer_was_open = state_->open_producer && state_->continued_lines.empty();
-    feed_line(line, false);
-    if (parser_without_cr(line).find_first_not_of(" \t") == std::string_view::npos &&
-        producer_was_open && state_->open_producer) {
-      state_->completed.push_back(std::move(*state_->open_producer));
-      state_->open_producer.reset();
+    // Pasted lines arrive together: each is a line of its own.
+    std::size_t start = 0;
+    while (true) {
+      const std::size_t end = std::min(line.find('\n', start), line.size());
+      const std::string_view one = line.substr(start, end - start);
+      const bool producer_was_open = state_->open_producer && state_->continued_lines.empty();
+      feed_line(one, false);
+      if (parser_without_cr(one).find_first_not_of(" \t") == std::string_view::npos &&
+          producer_was_open && state_->open_producer) {
+        state_->completed.push_back(std::move(*state_->open_producer));
+        state_->open_producer.reset();
+      }
+      if (end == line.size()) break;
+      start = end + 1;
     }
   } catch (...) {
     const std::int32_t line_number = state_->line_number;

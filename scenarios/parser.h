@@ -70,13 +70,13 @@ class ScriptParser {
   // file's jobs, files and times.
   Script parse_file(std::string_view text);
 
-  // One line typed at a console (the next line number). Returns the steps it completes, in
-  // order, often none yet:
+  // One line typed at a console (the next line number; pasted text with newlines is its lines,
+  // in turn). Returns the steps it completes, in order, often none yet:
   //   - a line ending in '\' waits for the rest of its command;
   //   - a kafka-console-producer.sh command waits for its '>' lines: it is returned, with them,
   //     before the steps of the next line that is not one, or on a blank line, or by finish().
-  // Setup lines are refused. On a ScriptError the parser is left as before the line (a command
-  // being continued is dropped).
+  // Setup lines are refused. On a ScriptError the parser is left as before the call (a command
+  // being continued is dropped), but for the line count.
   std::vector<Step> parse_command(std::string_view line);
 
   // The end of the input: the steps still held (a console producer, a continued command).

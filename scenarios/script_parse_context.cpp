@@ -78,6 +78,8 @@ WordCursor::WordCursor(const CommandSource& source, std::vector<ScriptWord> word
     : source_(&source), words_(std::move(words)) {}
 
 const ScriptWord& WordCursor::previous() const {
+  static const ScriptWord kNoWord{};
+  if (words_.empty()) return kNoWord;
   return words_[position_ == 0 ? 0 : position_ - 1];
 }
 

@@ -190,3 +190,13 @@ TEST_CASE("load_script reads a file, and says clearly when it cannot") {
     CHECK(error.message() == "cannot read the scenario file: it is a directory");
   }
 }
+
+TEST_CASE("console: pasted lines are parsed one after another") {
+  ScriptParser console("console");
+  const std::vector<Step> steps =
+      console.parse_command("kafka-console-producer.sh --topic t\n> a\n> b\nwait 1s");
+  REQUIRE(steps.size() == 2);
+  CHECK(std::get<ConsoleProducerTool>(std::get<ToolCommand>(steps[0].command).tool).input.size() ==
+        2);
+  CHECK(steps[1].location.line == 4);
+}
