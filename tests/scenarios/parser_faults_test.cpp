@@ -62,7 +62,7 @@ TEST_CASE("split: two or three sides of nodes") {
   CHECK(node_names(three.sides[2]) == std::vector<std::string>{"client c1", "clients"});
 }
 
-TEST_CASE("slow link with and without loss; heal") {
+TEST_CASE("slow link with and without loss, and heal") {
   const SlowLink slow = only_command<SlowLink>("slow link broker 0 broker 2 200ms");
   CHECK(slow.a.to_string() == "broker 0");
   CHECK(slow.b.to_string() == "broker 2");

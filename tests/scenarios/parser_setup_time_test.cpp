@@ -7,7 +7,7 @@ using namespace ksim::scenarios;
 using namespace ksim::scenarios::testing;
 using ksim::sim::SimDuration;
 
-TEST_CASE("setup lines fill the setup; defaults otherwise") {
+TEST_CASE("setup lines fill the setup, else the defaults hold") {
   const Script defaults = parse_script("say hi\n", "x.ksim");
   CHECK(defaults.setup.description.empty());
   CHECK(defaults.setup.seed == 1);
