@@ -303,6 +303,11 @@ void ScenarioRunner::flush_cluster_events() {
   const std::vector<sim::cluster::BrokerEvent>& events = cluster_->events();
   for (; events_shown_ < events.size(); ++events_shown_) {
     const sim::cluster::BrokerEvent& event = events[events_shown_];
+    // __consumer_offsets' 50 partitions would drown the lesson; the GUI shows them.
+    if (!options_.show_internal_topics &&
+        event.what.find("__consumer_offsets") != std::string::npos) {
+      continue;
+    }
     transcript_.add(event.time, TranscriptKind::cluster_event,
                     fmt::format("broker {}: {}", event.broker_id, event.what), current_line_);
   }
@@ -353,8 +358,9 @@ void ScenarioRunner::finish() {
   if (const sim::audit::RecordLedger* ledger = cluster_->audit()) {
     if (!ledger->summary().empty()) {
       summary += "\nThe audit, per acks setting:\n" + ledger->summary_text();
-      const std::string lost = ledger->lost_report();
-      if (!lost.empty()) summary += "\nLost records and why:\n" + lost;
+      std::uint64_t lost = 0;
+      for (const sim::audit::AcksSummary& acks : ledger->summary()) lost += acks.lost;
+      if (lost > 0) summary += "\nLost records and why:\n" + ledger->lost_report();
     }
   }
   transcript_.add(now, TranscriptKind::summary, summary);

@@ -34,6 +34,7 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;     // overrides the script's
   std::optional<std::string> data_dir;   // brokers' disks as real directories
   bool check_invariants = true;          // the replication invariants after every event
+  bool show_internal_topics = false;     // the transcript shows __consumer_offsets' events too
 };
 
 struct ExpectationResult {

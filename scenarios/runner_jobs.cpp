@@ -128,7 +128,7 @@ void ScenarioRunner::perf_test_report(Job& job, bool final) {
   }
   const SimTime now = cluster_->now();
   const double window_s = static_cast<double>((now - job.window_start).to_us()) / 1e6;
-  if (!final && window_s > 0) {
+  if (!final && window_s > 0 && now - job.window_start >= perf_report_interval) {
     const double rate = static_cast<double>(job.window_records) / window_s;
     transcript_.add(
         now, TranscriptKind::job_output,

@@ -66,8 +66,7 @@ std::string kafka_exception_class(const std::string& error_name) {
 
 void ScenarioRunner::run_tool(const Step& step, const ToolCommand& command) {
   const SimTime now = cluster_->now();
-  transcript_.add(now, TranscriptKind::command,
-                  command.command_line + (command.background ? " &" : ""), current_line_);
+  transcript_.add(now, TranscriptKind::command, command.command_line, current_line_);
   last_ = LastCommand{};
   const auto continue_now = [this] { schedule_step(cluster_->now()); };
   std::visit(overloaded{
@@ -141,8 +140,10 @@ void ScenarioRunner::run_console_producer(const ToolCommand& command,
   const std::string name = command.job_name.empty()
                                ? fmt::format("console-producer-{}", ++console_producers_)
                                : command.job_name;
-  // ConsoleProducer's own defaults: linger.ms from --timeout (1000 ms).
-  std::vector<std::pair<std::string, std::string>> config = {{"linger.ms", "1000"}};
+  // ConsoleProducer's own defaults: linger.ms from --timeout (1000 ms)
+  // and retries from --message-send-max-retries (3).
+  std::vector<std::pair<std::string, std::string>> config = {{"linger.ms", "1000"},
+                                                             {"retries", "3"}};
   for (const auto& property : tool.producer_properties) config.push_back(property);
   sim::clients::ProducerProcess& producer = cluster_->add_producer(name, config);
   auto job = std::make_unique<Job>();

@@ -146,12 +146,43 @@ LifecycleFault lifecycle_fault(LifecycleFault::Action action, BrokerTarget targe
 }
 
 DiskFault disk_fault(DiskFault::Action action, BrokerTarget target,
-                     sim::SimDuration extra_latency = {}) {
+                     std::uint64_t slow_percent = 100) {
   DiskFault fault;
   fault.action = action;
   fault.target = std::move(target);
-  fault.extra_latency = extra_latency;
+  fault.slow_percent = slow_percent;
   return fault;
+}
+
+// "10x", "2.5x": how many times slower, as a percentage (1000, 250); 1x to 10000x, to 0.01.
+std::uint64_t slow_factor_at(WordCursor& cursor, const ScriptWord& word) {
+  const std::string_view text = word.text;
+  const auto fail = [&] {
+    cursor.fail_at(word, "expected how many times slower, like 10x or 2.5x (1x to 10000x), got " +
+                             quoted_for_message(word.text));
+  };
+  if (text.size() < 2 || text.back() != 'x') fail();
+  const std::string_view number = text.substr(0, text.size() - 1);
+  std::uint64_t whole = 0;
+  std::uint64_t hundredths = 0;
+  std::size_t i = 0;
+  for (; i < number.size() && number[i] != '.'; ++i) {
+    if (number[i] < '0' || number[i] > '9' || whole > 10000) fail();
+    whole = whole * 10 + static_cast<std::uint64_t>(number[i] - '0');
+  }
+  if (i == 0) fail();
+  if (i < number.size()) {
+    const std::string_view fraction = number.substr(i + 1);
+    if (fraction.empty() || fraction.size() > 2) fail();
+    for (const char c : fraction) {
+      if (c < '0' || c > '9') fail();
+    }
+    hundredths = static_cast<std::uint64_t>(fraction[0] - '0') * 10 +
+                 (fraction.size() > 1 ? static_cast<std::uint64_t>(fraction[1] - '0') : 0);
+  }
+  const std::uint64_t percent = whole * 100 + hundredths;
+  if (percent < 100 || percent > 1000000) fail();
+  return percent;
 }
 
 }  // namespace
@@ -238,7 +269,7 @@ Command parse_fault_command(WordCursor& plain_cursor, const ScriptFacts& facts) 
     command = std::move(split);
   } else if (name == "slow") {
     const ScriptWord& what =
-        cursor.take("link or disk (slow link A B 200ms, slow disk broker N 50ms)");
+        cursor.take("link or disk (slow link A B 200ms, slow disk broker N 10x)");
     if (what.is("link")) {
       SlowLink slow;
       slow.a = parse_node_target(cursor, facts, false);
@@ -248,24 +279,11 @@ Command parse_fault_command(WordCursor& plain_cursor, const ScriptFacts& facts) 
         cursor.fail_at(cursor.previous(), "a link joins two different nodes");
       }
       slow.extra_latency = duration_at(cursor, cursor.take("a latency (200ms)"));
-      if (cursor.take_if("loss")) {
-        const ScriptWord& loss = cursor.take("a loss percentage (loss 5%)");
-        std::string_view percent = loss.text;
-        if (percent.empty() || percent.back() != '%') {
-          cursor.fail_at(
-              loss, "expected a loss percentage like 5%, got " + quoted_for_message(loss.text));
-        }
-        percent.remove_suffix(1);
-        ScriptWord number = loss;
-        number.text = std::string(percent);
-        slow.loss_percent = static_cast<std::int32_t>(
-            integer_at(cursor, number, "a loss percentage like 5%", 0, 100));
-      }
       command = std::move(slow);
     } else if (what.is("disk")) {
       BrokerTarget target = parse_broker_target(cursor, facts);
-      const sim::SimDuration latency = duration_at(cursor, cursor.take("a latency (50ms)"));
-      command = disk_fault(DiskFault::Action::slow, std::move(target), latency);
+      const std::uint64_t percent = slow_factor_at(cursor, cursor.take("how many times slower (10x)"));
+      command = disk_fault(DiskFault::Action::slow, std::move(target), percent);
     } else {
       cursor.fail_at(what,
                      "expected link or disk after 'slow', got " + quoted_for_message(what.text));

@@ -29,6 +29,7 @@ struct RunCommandOptions {
   std::string perfetto;
   std::string data_dir;
   std::string until;
+  bool internal_topics = false;
 };
 
 // "\r  t=12.500s  1,234,567 events" on a terminal, at most a few times a second.
@@ -61,9 +62,9 @@ int run_scenario(const RunCommandOptions& options) {
   }
   scenarios::RunOptions run_options;
   run_options.seed = options.seed;
+  run_options.show_internal_topics = options.internal_topics;
   if (!options.data_dir.empty()) run_options.data_dir = options.data_dir;
   scenarios::ScenarioRunner runner(std::move(script), run_options, &std::cout);
-  TraceOutputs traces(runner, options.trace, options.perfetto);
   Progress progress(isatty(STDERR_FILENO) != 0 && isatty(STDOUT_FILENO) == 0);
   runner.start();
   sim::Simulation& sim = runner.cluster().sim();
@@ -82,13 +83,11 @@ int run_scenario(const RunCommandOptions& options) {
   } catch (const sim::InvariantViolation& e) {
     progress.clear();
     runner.finish();
-    traces.close();
     std::cout << "\nksim: an invariant broke: " << e.what() << "\n";
     return kCheckFailed;
   }
   progress.clear();
   runner.finish();
-  traces.close();
   return runner.passed() ? kSuccess : kCheckFailed;
 }
 
@@ -106,6 +105,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   run->add_option("--data-dir", options->data_dir,
                   "keep the brokers' logs as real files in DIR/<broker>");
   run->add_option("--until", options->until, "stop at this simulated time (e.g. 30s)");
+  run->add_flag("--internal-topics", options->internal_topics,
+                "also show what happens to __consumer_offsets' partitions");
   run->callback([options, &exit_code] { exit_code = run_scenario(*options); });
 
   CLI::App* list = app.add_subcommand("list", "List the built-in scenarios");

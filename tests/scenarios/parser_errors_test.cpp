@@ -351,10 +351,10 @@ TEST_CASE("errors: fault lines") {
   check_error_at("split broker 0, zookeeper, broker 0 | broker 1", 1, 28,
                  "broker 0 is named twice");
   check_error("slow link broker 1 broker 1 5ms", 1, "1 5ms", "a link joins two different nodes");
-  check_error("slow link broker 0 broker 1 5ms loss 150%", 1, "150%",
-              "expected a loss percentage like 5%, got 150: it must be from 0 to 100");
-  check_error("slow link broker 0 broker 1 5ms loss 7", 1, "7",
-              "expected a loss percentage like 5%, got '7'");
+  check_error("slow disk broker 1 50ms", 1, "50ms",
+              "expected how many times slower, like 10x or 2.5x (1x to 10000x), got '50ms'");
+  check_error("slow disk broker 1 0.5x", 1, "0.5x",
+              "expected how many times slower, like 10x or 2.5x (1x to 10000x), got '0.5x'");
   check_error("slow network 5ms", 1, "network",
               "expected link or disk after 'slow', got 'network'");
   check_error("heal broker 1", 1, "broker",

@@ -62,25 +62,25 @@ TEST_CASE("split: two or three sides of nodes") {
   CHECK(node_names(three.sides[2]) == std::vector<std::string>{"client c1", "clients"});
 }
 
-TEST_CASE("slow link with and without loss, and heal") {
+TEST_CASE("slow link, and heal") {
   const SlowLink slow = only_command<SlowLink>("slow link broker 0 broker 2 200ms");
   CHECK(slow.a.to_string() == "broker 0");
   CHECK(slow.b.to_string() == "broker 2");
   CHECK(slow.extra_latency == SimDuration::from_ms(200));
-  CHECK(slow.loss_percent == 0);
-  const SlowLink lossy = only_command<SlowLink>("slow link zookeeper leader t-0 1.5s loss 25%");
-  CHECK(lossy.a.kind == NodeTarget::Kind::zookeeper);
-  CHECK(lossy.b.to_string() == "leader t-0");
-  CHECK(lossy.extra_latency == SimDuration::from_ms(1500));
-  CHECK(lossy.loss_percent == 25);
+  const SlowLink other = only_command<SlowLink>("slow link zookeeper leader t-0 1.5s");
+  CHECK(other.a.kind == NodeTarget::Kind::zookeeper);
+  CHECK(other.b.to_string() == "leader t-0");
+  CHECK(other.extra_latency == SimDuration::from_ms(1500));
   CHECK(std::holds_alternative<HealNetwork>(script_steps("heal").at(0).command));
 }
 
 TEST_CASE("disk faults") {
-  const DiskFault slow = only_command<DiskFault>("slow disk broker 1 50ms");
+  const DiskFault slow = only_command<DiskFault>("slow disk broker 1 10x");
   CHECK(slow.action == DiskFault::Action::slow);
   CHECK(slow.target.broker_id == 1);
-  CHECK(slow.extra_latency == SimDuration::from_ms(50));
+  CHECK(slow.slow_percent == 1000);
+  CHECK(only_command<DiskFault>("slow disk leader t-0 2.5x").slow_percent == 250);
+  CHECK(only_command<DiskFault>("slow disk broker 0 1.05x").slow_percent == 105);
   const DiskFault fill = only_command<DiskFault>("fill disk broker 2");
   CHECK(fill.action == DiskFault::Action::fill);
   CHECK(fill.target.broker_id == 2);
