@@ -226,6 +226,12 @@ Observation observe(const Condition& condition, KafkaCluster& cluster, const Las
       if (!lag) return {false, fmt::format("no consumer of group {} has run", condition.name)};
       return number(condition, *lag);
     }
+    case Subject::violations: {
+      const sim::cluster::ReplicationInvariants* invariants = cluster.invariants();
+      return number(condition, invariants == nullptr
+                                   ? 0
+                                   : static_cast<std::int64_t>(invariants->violations().size()));
+    }
     case Subject::output:
       return text_match(condition, last.output);
     case Subject::failed: {

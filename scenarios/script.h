@@ -216,6 +216,7 @@ struct Condition {
     lag,               // lag GROUP [T-P]
     output,            // output contains "text" / output == "text"
     failed,            // failed "text"
+    violations,        // violations        how many replication invariants broke (old protocols)
   };
   Subject subject = Subject::leader;
   Comparison comparison = Comparison::eq;

@@ -162,7 +162,7 @@ const std::vector<std::string>& condition_subject_names() {
   static const std::vector<std::string> names = {
       "leader", "isr", "replicas", "leader-epoch", "hw", "leo", "controller", "broker",
       "under-replicated", "offline", "acknowledged", "lost", "duplicated", "indeterminate",
-      "sent", "consumed", "lag", "output", "failed"};
+      "sent", "consumed", "lag", "output", "failed", "violations"};
   return names;
 }
 
@@ -221,8 +221,10 @@ Condition parse_condition(WordCursor& cursor, const ScriptFacts& facts) {
       cursor.fail_at(state, "expected up, down or paused, got " + quoted_for_message(state.text));
     }
     condition.text = state.text;
-  } else if (subject == "under-replicated" || subject == "offline") {
-    condition.subject = subject == "offline" ? Subject::offline : Subject::under_replicated;
+  } else if (subject == "under-replicated" || subject == "offline" || subject == "violations") {
+    condition.subject = subject == "offline"      ? Subject::offline
+                        : subject == "violations" ? Subject::violations
+                                                  : Subject::under_replicated;
     condition.comparison = take_comparison(cursor, first, kOrderedComparisons);
     condition.number = take_condition_number(cursor);
   } else if (subject == "acknowledged" || subject == "lost" || subject == "duplicated" ||
