@@ -12,7 +12,9 @@
 //
 // Attaching sets the kernel's event observer (chaining one already set) and its EventDetails
 // buffer, so the world notes what happened (the broker events, each delivery's sender and
-// message names). Detach in the reverse order of attaching (the destructor detaches).
+// message names). Detach in the reverse order of attaching (the destructor detaches), and let
+// the recorder die before the kernel it traces (declare it after the cluster). finish() and
+// the destructor must not run inside an event.
 #pragma once
 
 #include <cstdint>
