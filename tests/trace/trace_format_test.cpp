@@ -98,7 +98,7 @@ TEST_CASE("the header round-trips through its line", "[trace]") {
   CHECK(*trace.end == TraceEnd{0, 0, 0xfeed});
 }
 
-TEST_CASE("a plain trace file is exactly its lines; gzip holds the same", "[trace]") {
+TEST_CASE("a plain trace file is exactly its lines and gzip holds the same", "[trace]") {
   ScratchDir dir("gzip");
   const std::string plain = dir.file("run.trace");
   const std::string gz = dir.file("run.trace.gz");
