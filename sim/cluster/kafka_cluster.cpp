@@ -306,6 +306,9 @@ void KafkaCluster::broker_event(BrokerEvent event) {
     audit_->log_truncated(
         {event.broker_id, cut.topic_partition, cut.truncated_from, event.time, reason});
   }
+  if (EventDetails* details = sim().event_details()) {
+    details->append("ev", fmt::format("broker {}: {}", event.broker_id, event.what));
+  }
   events_.push_back(std::move(event));
 }
 

@@ -29,6 +29,7 @@
 
 #include "sim/kernel/errors.h"
 #include "sim/kernel/event.h"
+#include "sim/kernel/event_details.h"
 #include "sim/kernel/event_callback.h"
 #include "sim/kernel/event_queue.h"
 #include "sim/kernel/invariant.h"
@@ -148,6 +149,15 @@ class Simulation {
   void set_event_observer(std::function<void(const EventRecord&)> observer) {
     observer_ = std::move(observer);
   }
+  // The observer set now (empty when none), so a new one can chain it.
+  const std::function<void(const EventRecord&)>& event_observer() const { return observer_; }
+
+  // --- Event details for traces ------------------------------------------------------------
+  // Null unless a trace is being written; layers note what happened in the current event there
+  // (event_details.h). Set by the trace writer, cleared with nullptr.
+  EventDetails* event_details() const { return details_; }
+  bool tracing() const { return details_ != nullptr; }
+  void set_event_details(EventDetails* details) { details_ = details; }
 
  private:
   class RunGuard;
@@ -173,6 +183,7 @@ class Simulation {
   DigestHistory history_;
   std::vector<std::unique_ptr<Invariant>> invariants_;
   std::function<void(const EventRecord&)> observer_;
+  EventDetails* details_ = nullptr;
 };
 
 }  // namespace ksim::sim

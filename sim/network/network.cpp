@@ -406,6 +406,13 @@ void Network::deliver_in_order(std::uint32_t index, int side) {
     d.mix(side);
     d.mix(delivery.sequence);
     d.mix(delivery.message.size_bytes);
+    if (EventDetails* details = sim_.event_details()) {
+      details->set("from", node(delivery.from).name);
+      if (message_namer_ != nullptr) {
+        const std::string_view name = message_namer_(delivery.message);
+        if (!name.empty()) details->append("m", name);
+      }
+    }
     pop_finished(stream);
     if (auto h = handlers(delivery.to); h && h->on_message) h->on_message(delivery);
   }

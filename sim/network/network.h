@@ -113,6 +113,10 @@ struct NetworkStats {
   std::uint64_t sends_after_disconnect = 0;
 };
 
+// A message's name for traces ("FetchRequest"), or empty when unknown; the layer that knows
+// the payloads provides it (the network never looks inside).
+using MessageNamer = std::string_view (*)(const Message& message);
+
 class Network {
  public:
   explicit Network(Simulation& sim, NetworkOptions options = {});
@@ -184,6 +188,11 @@ class Network {
   // Messages (and a FIN) sent from this end and not yet acknowledged.
   std::size_t unacknowledged(ConnectionId end) const;
 
+  // --- Traces ----------------------------------------------------------------------------
+  // While a trace is written, each delivery notes its sender ("from") and the messages' names
+  // ("m", through this namer) in the event's details; nullptr: senders only.
+  void set_message_namer(MessageNamer namer) { message_namer_ = namer; }
+
  private:
   using Connection = detail::Connection;
   using Segment = detail::Segment;
@@ -249,6 +258,7 @@ class Network {
   EventKind kind_deliver_;
   EventKind kind_retransmit_;
   EventKind kind_reset_;
+  MessageNamer message_namer_ = nullptr;
 };
 
 }  // namespace ksim::sim::network
