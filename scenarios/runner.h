@@ -137,6 +137,7 @@ class ScenarioRunner {
   std::map<std::string, std::unique_ptr<Job>> jobs_;
   std::int32_t console_producers_ = 0;
   std::int32_t console_consumers_ = 0;
+  std::int64_t perf_records_sent_ = 0;  // by every perf test: numbers their values
 };
 
 }  // namespace ksim::scenarios

@@ -15,8 +15,9 @@ using sim::SimTime;
 
 namespace {
 
-// The perf test's values: the record's number, then padding, exactly record_size bytes, so
-// every record is told apart in the audit (Kafka's tool repeats one random payload).
+// The perf test's values: the record's number among every perf-test record of the run (not of
+// the job: two perf tests must not send the same values), then padding, exactly record_size
+// bytes, so every record is told apart in the audit (Kafka's tool repeats one random payload).
 std::string perf_record_value(std::int64_t number, std::int32_t size) {
   std::string value = fmt::format("{:012}", number);
   value.resize(static_cast<std::size_t>(std::max(size, 1)), 'x');
@@ -73,7 +74,8 @@ void ScenarioRunner::perf_test_tick(const std::string& name) {
     due = std::min(tool.num_records, elapsed_us * tool.throughput / 1000000 + 1);
   }
   for (; job.sent < due; ++job.sent) {
-    producer->send(tool.topic, std::nullopt, perf_record_value(job.sent, tool.record_size));
+    producer->send(tool.topic, std::nullopt,
+                   perf_record_value(perf_records_sent_++, tool.record_size));
   }
   if (job.sent >= tool.num_records) return;
   SimDuration next = SimDuration::from_ms(1);

@@ -113,6 +113,24 @@ expect lost == 0
   CHECK_THAT(run.text, Catch::Contains("[c1] 000000000299"));
 }
 
+TEST_CASE("two perf tests send different values: the audit tells their records apart",
+          "[scenarios][runner]") {
+  // Each value is the record's number in the run, so the second test's first record is 20: the
+  // same values in both would read as 20 duplicated records and lost ones.
+  const Run run = run_script(kTopic + R"(kafka-producer-perf-test.sh --topic t --num-records 20 --throughput 10 --record-size 20 --producer-props acks=all client.id=p1
+kafka-producer-perf-test.sh --topic t --num-records 20 --throughput 10 --record-size 20 --producer-props acks=all client.id=p2
+kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic t --from-beginning --max-messages 40
+expect acknowledged == 40
+expect duplicated == 0
+expect lost == 0
+expect consumed == 40
+)");
+  INFO(run.text);
+  CHECK(run.runner->passed());
+  CHECK_THAT(run.text, Catch::Contains("000000000019xxxxxxxx\n000000000020xxxxxxxx\n"));
+  CHECK_THAT(run.text, Catch::Contains("000000000039xxxxxxxx\nProcessed a total of 40 messages\n"));
+}
+
 TEST_CASE("a console producer's refused records print Kafka's error, and `failed` sees it",
           "[scenarios][runner]") {
   const Run run = run_script(R"(brokers 3
