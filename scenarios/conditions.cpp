@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <string>
 
 #include "sim/audit/record_ledger.h"
 #include "sim/clients/client_history.h"
@@ -119,8 +120,11 @@ std::uint64_t audit_field(const sim::audit::AcksSummary& summary, const std::str
 }
 
 // Log end offset (what a consumer can reach: the HW) minus the group's last committed offset,
-// over the group's partitions (or one).
-std::optional<std::int64_t> group_lag(const Condition& condition, KafkaCluster& cluster) {
+// over the group's partitions (or one). Nothing when there is nothing to measure, with `why`:
+// no consumer of the group, or no committed offset (kafka-consumer-groups.sh shows LAG "-"
+// then, and a lag of 0 would claim the group has read everything).
+std::optional<std::int64_t> group_lag(const Condition& condition, KafkaCluster& cluster,
+                                      std::string& why) {
   std::map<storage::TopicPartition, std::int64_t> committed;
   bool group_seen = false;
   for (const std::string& name : cluster.consumer_names()) {
@@ -135,10 +139,19 @@ std::optional<std::int64_t> group_lag(const Condition& condition, KafkaCluster& 
       }
     }
   }
-  if (!group_seen) return std::nullopt;
+  if (!group_seen) {
+    why = fmt::format("no consumer of group {} has run", condition.name);
+    return std::nullopt;
+  }
+  const bool one_partition = !condition.partition.topic.empty();
+  if (one_partition ? !committed.contains(condition.partition) : committed.empty()) {
+    why = fmt::format("group {} has committed no offset{} (LAG -)", condition.name,
+                      one_partition ? " for " + condition.partition.to_string() : "");
+    return std::nullopt;
+  }
   std::int64_t lag = 0;
   for (const auto& [tp, offset] : committed) {
-    if (!condition.partition.topic.empty() && tp != condition.partition) continue;
+    if (one_partition && tp != condition.partition) continue;
     const auto state = cluster.partition_state(tp);
     if (!state || state->leader_and_isr.leader < 0) continue;
     const replication::Partition* leader = cluster.replica(state->leader_and_isr.leader, tp);
@@ -222,8 +235,9 @@ Observation observe(const Condition& condition, KafkaCluster& cluster, const Las
                     static_cast<std::int64_t>(cluster.consumer_history(job).records.size()));
     }
     case Subject::lag: {
-      const std::optional<std::int64_t> lag = group_lag(condition, cluster);
-      if (!lag) return {false, fmt::format("no consumer of group {} has run", condition.name)};
+      std::string why;
+      const std::optional<std::int64_t> lag = group_lag(condition, cluster, why);
+      if (!lag) return {false, why};
       return number(condition, *lag);
     }
     case Subject::violations: {

@@ -131,6 +131,40 @@ expect consumed == 40
   CHECK_THAT(run.text, Catch::Contains("000000000039xxxxxxxx\nProcessed a total of 40 messages\n"));
 }
 
+TEST_CASE("lag needs a committed offset: a group that read but never committed has no lag of 0",
+          "[scenarios][runner]") {
+  const Run run = run_script(kTopic + R"(kafka-console-producer.sh --bootstrap-server localhost:9092 --topic t
+> one
+> two
+kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic t --group g --from-beginning --consumer-property client.id=c1 --consumer-property enable.auto.commit=false &
+wait until consumed c1 == 2 within 30s
+expect lag g == 0
+expect lag g t-0 == 0
+expect lag nobody == 0
+)");
+  INFO(run.text);
+  const std::vector<ExpectationResult>& results = run.runner->expectations();
+  REQUIRE(results.size() == 3);
+  CHECK_FALSE(results[0].passed);
+  CHECK(results[0].observed == "group g has committed no offset (LAG -)");
+  CHECK_FALSE(results[1].passed);
+  CHECK(results[1].observed == "group g has committed no offset for t-0 (LAG -)");
+  CHECK_FALSE(results[2].passed);
+  CHECK(results[2].observed == "no consumer of group nobody has run");
+  // With the auto-commit (every 5 s) the same reads leave a lag of 0.
+  const Run committed = run_script(kTopic + R"(kafka-console-producer.sh --bootstrap-server localhost:9092 --topic t
+> one
+> two
+kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic t --group g --from-beginning --consumer-property client.id=c1 &
+wait until consumed c1 == 2 within 30s
+wait 6s
+expect lag g == 0
+expect lag g t-0 == 0
+)");
+  INFO(committed.text);
+  CHECK(committed.runner->passed());
+}
+
 TEST_CASE("a console producer's refused records print Kafka's error, and `failed` sees it",
           "[scenarios][runner]") {
   const Run run = run_script(R"(brokers 3
