@@ -103,6 +103,7 @@ class ScenarioRunner {
   // Background jobs and the perf test (runner_jobs.cpp).
   void run_producer_perf_test(const ToolCommand& command, const ProducerPerfTestTool& tool);
   void perf_test_tick(const std::string& job);
+  void perf_test_watch_end(const std::string& job);
   void perf_test_report(Job& job, bool final);
   void flush_job_output();
   void stop_job(const std::string& name, bool crash);

@@ -113,6 +113,20 @@ expect lost == 0
   CHECK_THAT(run.text, Catch::Contains("[c1] 000000000299"));
 }
 
+TEST_CASE("a perf test ends when its last record has its outcome, not at its next 5 s report",
+          "[scenarios][runner]") {
+  // 200 records at 1,000 a second: sent in 0.2 s, and the foreground tool returns right after
+  // the last acknowledgement (the `at 1s` would fail if the clock had passed it), with the rate
+  // over that time.
+  const Run run = run_script(kTopic + R"(kafka-producer-perf-test.sh --topic t --num-records 200 --throughput 1000 --record-size 100 --producer-props acks=all
+at 1s
+expect acknowledged == 200
+)");
+  INFO(run.text);
+  CHECK(run.runner->passed());
+  CHECK_THAT(run.text, Catch::Contains("200 records sent, 990.1 records/sec (0.09 MB/sec), "));
+}
+
 TEST_CASE("two perf tests send different values: the audit tells their records apart",
           "[scenarios][runner]") {
   // Each value is the record's number in the run, so the second test's first record is 20: the
