@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "core/controller/zk_cli.h"
 #include "core/controller/zk_kafka_admin_znodes.h"
@@ -333,31 +336,121 @@ void ScenarioRunner::run_reassign(const ReassignPartitionsTool& tool) {
     output(last_.output);
     return;
   }
+  // Since 2.5 (KIP-455) the tool talks to the controller through the Admin API and prints
+  // differently; before, it wrote /admin/reassign_partitions itself.
+  const bool admin_api =
+      cluster_->options().broker.controller.kafka_version >= controller::KafkaVersion{2, 5, 0};
   const controller::ClusterMetadata metadata = cluster_->metadata();
+  // What the controller is still moving: the request znode keeps the unfinished ones.
+  std::vector<controller::PartitionReassignment> ongoing;
+  if (const controller::zk::DataNode* node = cluster_->zookeeper().server().data_tree().node(
+          controller::ZkPaths::reassign_partitions)) {
+    try {
+      ongoing = controller::decode_reassign_partitions(node->data.value_or(""));
+    } catch (const std::exception&) {
+      ongoing.clear();
+    }
+  }
+  const bool pending = cluster_->zookeeper().server().data_tree().node(
+                           controller::ZkPaths::reassign_partitions) != nullptr;
+  const auto is_ongoing = [&](const storage::TopicPartition& tp) {
+    return std::any_of(ongoing.begin(), ongoing.end(),
+                       [&](const controller::PartitionReassignment& r) { return r.first == tp; });
+  };
+  std::vector<controller::PartitionReassignment> sorted = moves;
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+    return a.first.topic != b.first.topic ? a.first.topic < b.first.topic
+                                          : a.first.partition < b.first.partition;
+  });
   if (tool.action == ReassignPartitionsTool::Action::verify) {
-    std::string out = "Status of partition reassignment: \n";
-    const bool pending = cluster_->zookeeper().server().data_tree().node(
-                             controller::ZkPaths::reassign_partitions) != nullptr;
-    for (const auto& [tp, replicas] : moves) {
-      const std::vector<std::int32_t>* current = metadata.replicas(tp);
-      const bool done = current != nullptr && *current == replicas && !pending;
-      out += fmt::format("Reassignment of partition {} {}\n", tp.to_string(),
-                         done ? "completed successfully" : "is still in progress");
+    std::string out;
+    if (!admin_api) {
+      out = "Status of partition reassignment: \n";
+      for (const auto& [tp, replicas] : moves) {
+        const std::vector<std::int32_t>* current = metadata.replicas(tp);
+        const bool done = current != nullptr && *current == replicas && !pending;
+        out += fmt::format("Reassignment of partition {} {}\n", tp.to_string(),
+                           done ? "completed successfully" : "is still in progress");
+      }
+    } else {
+      out = "Status of partition reassignment:\n";
+      for (const auto& [tp, replicas] : sorted) {
+        const std::vector<std::int32_t>* current = metadata.replicas(tp);
+        if (is_ongoing(tp)) {
+          out += fmt::format("Reassignment of partition {} is still in progress.\n", tp.to_string());
+        } else if (current != nullptr && *current == replicas) {
+          out += fmt::format("Reassignment of partition {} is completed.\n", tp.to_string());
+        } else {
+          out += fmt::format(
+              "There is no active reassignment of partition {}, but replica set is {} rather "
+              "than {}.\n",
+              tp.to_string(), current != nullptr ? fmt::format("{}", fmt::join(*current, ",")) : "",
+              fmt::join(replicas, ","));
+        }
+      }
+      out += "\n";  // the replica log-dir moves' status: none asked for
+      if (!pending) {
+        // Nothing moving anywhere: the throttles go, on every live broker and every target one.
+        std::set<std::int32_t> brokers;
+        for (const auto& [id, broker] : metadata.brokers) brokers.insert(id);
+        std::vector<std::string> topics;
+        for (const auto& [tp, replicas] : moves) {
+          brokers.insert(replicas.begin(), replicas.end());
+          if (std::find(topics.begin(), topics.end(), tp.topic) == topics.end()) {
+            topics.push_back(tp.topic);
+          }
+        }
+        out += fmt::format("Clearing broker-level throttles on broker{} {}\n",
+                           brokers.size() == 1 ? "" : "s", fmt::join(brokers, ","));
+        out += fmt::format("Clearing topic-level throttles on topic{} {}\n",
+                           topics.size() == 1 ? "" : "s", fmt::join(topics, ","));
+      }
     }
     last_.output = out;
     output(out);
     return;
   }
+  if (admin_api && pending) {
+    last_.failed = true;
+    last_.error =
+        "Cannot execute because there is an existing partition assignment.  Use --additional to "
+        "override this and create a new partition assignment in addition to the existing one. "
+        "The --additional flag can also be used to change the throttle by resubmitting the "
+        "current reassignment.";
+    last_.output = last_.error + "\n";
+    output(last_.output);
+    return;
+  }
   std::vector<controller::PartitionReassignment> current;
-  for (const auto& [tp, replicas] : moves) {
+  for (const auto& [tp, replicas] : admin_api ? sorted : moves) {
     if (const std::vector<std::int32_t>* now = metadata.replicas(tp)) current.emplace_back(tp, *now);
+  }
+  std::string current_json = controller::encode_reassign_partitions(current);
+  if (admin_api) {
+    // formatAsReassignmentJson: each partition with "log_dirs" ("any" for every replica).
+    std::vector<std::string> partitions;
+    for (const auto& [tp, replicas] : current) {
+      std::vector<std::string> any(replicas.size(), "\"any\"");
+      partitions.push_back(fmt::format(
+          "{{\"topic\":\"{}\",\"partition\":{},\"replicas\":[{}],\"log_dirs\":[{}]}}", tp.topic,
+          tp.partition, fmt::join(replicas, ","), fmt::join(any, ",")));
+    }
+    current_json =
+        fmt::format("{{\"version\":1,\"partitions\":[{}]}}", fmt::join(partitions, ","));
   }
   std::string out = fmt::format(
       "Current partition replica assignment\n\n{}\n\nSave this to use as the "
       "--reassignment-json-file option during rollback\n",
-      controller::encode_reassign_partitions(current));
+      current_json);
   if (cluster_->reassign_partitions(moves)) {
-    out += "Successfully started reassignment of partitions.\n";
+    if (admin_api) {
+      std::vector<std::string> names;
+      for (const auto& [tp, replicas] : sorted) names.push_back(tp.to_string());
+      out += fmt::format("Successfully started partition reassignment{} for {}\n",
+                         names.size() == 1 ? "" : "s", fmt::join(names, ","));
+    } else {
+      out += "Successfully started reassignment of partitions.\n";
+    }
   } else {
     out += "Failed to reassign partitions: there is an existing assignment running.\n";
     last_.failed = true;

@@ -179,6 +179,34 @@ expect lag g t-0 == 0
   CHECK(committed.runner->passed());
 }
 
+TEST_CASE("kafka-reassign-partitions.sh prints what Kafka 3.7's tool prints", "[scenarios][runner]") {
+  const Run run = run_script(R"(brokers 4
+kafka-topics.sh --create --bootstrap-server localhost:9092 --replica-assignment 0:1 --topic m
+wait until isr m-0 == [0,1] within 10s
+echo '{"version":1,"partitions":[{"topic":"m","partition":0,"replicas":[2,3]}]}' > r.json
+kafka-reassign-partitions.sh --bootstrap-server localhost:9092 --reassignment-json-file r.json --execute
+kafka-reassign-partitions.sh --bootstrap-server localhost:9092 --reassignment-json-file r.json --verify
+expect output == "Status of partition reassignment:\nReassignment of partition m-0 is still in progress.\n\n"
+kafka-reassign-partitions.sh --bootstrap-server localhost:9092 --reassignment-json-file r.json --execute
+expect failed "Cannot execute because there is an existing partition assignment."
+wait until replicas m-0 == [2,3] within 30s
+wait 1s
+kafka-reassign-partitions.sh --bootstrap-server localhost:9092 --reassignment-json-file r.json --verify
+expect output == "Status of partition reassignment:\nReassignment of partition m-0 is completed.\n\nClearing broker-level throttles on brokers 0,1,2,3\nClearing topic-level throttles on topic m\n"
+echo '{"version":1,"partitions":[{"topic":"m","partition":0,"replicas":[1,3]}]}' > other.json
+kafka-reassign-partitions.sh --bootstrap-server localhost:9092 --reassignment-json-file other.json --verify
+expect output contains "There is no active reassignment of partition m-0, but replica set is 2,3 rather than 1,3.\n"
+)");
+  INFO(run.text);
+  CHECK(run.runner->passed());
+  CHECK_THAT(run.text,
+             Catch::Contains("Current partition replica assignment\n\n"
+                             "{\"version\":1,\"partitions\":[{\"topic\":\"m\",\"partition\":0,"
+                             "\"replicas\":[0,1],\"log_dirs\":[\"any\",\"any\"]}]}\n\n"
+                             "Save this to use as the --reassignment-json-file option during "
+                             "rollback\nSuccessfully started partition reassignment for m-0\n"));
+}
+
 TEST_CASE("a console producer's refused records print Kafka's error, and `failed` sees it",
           "[scenarios][runner]") {
   const Run run = run_script(R"(brokers 3
