@@ -15,6 +15,21 @@ namespace {
 bool spaced_format(KafkaVersion version) { return version >= KafkaVersion{2, 4, 0}; }
 bool marks_deletion(KafkaVersion version) { return version >= KafkaVersion{0, 11, 0}; }
 
+// The Admin client's describe shows a partition being reassigned (KIP-455, 2.5+): its adding
+// and removing replicas, and a replication factor without the adding ones.
+bool shows_reassignment(const TopicCommandOptions& options, KafkaVersion version,
+                        const PartitionReplicaAssignment& assignment) {
+  return options.bootstrap_server && version >= KafkaVersion{2, 5, 0} &&
+         (!assignment.adding_replicas.empty() || !assignment.removing_replicas.empty());
+}
+
+// TopicCommand's getReplicationFactor.
+std::size_t replication_factor_of(const TopicCommandOptions& options, KafkaVersion version,
+                                  const PartitionReplicaAssignment& assignment) {
+  if (!shows_reassignment(options, version, assignment)) return assignment.replicas.size();
+  return assignment.replicas.size() - assignment.adding_replicas.size();
+}
+
 // "k1=v1,k2=v2" in the order Kafka's collection iterates them.
 std::string configs_text(const ConfigEntries& entries, const std::vector<std::size_t>& order) {
   std::string text;
@@ -70,6 +85,8 @@ struct PartitionView {
   std::optional<std::int32_t> leader;  // as the tool holds it: -1 kept before 2.4
   std::vector<std::int32_t> replicas;
   std::vector<std::int32_t> isr;
+  std::optional<PartitionReplicaAssignment> reassignment;  // when the tool shows one
+  std::size_t replication_factor = 0;
 };
 
 class Describer {
@@ -94,14 +111,16 @@ class Describer {
     }
     if (options_.topics_with_overrides) return;
     for (const auto& [partition, assignment] : topic.partitions) {
-      PartitionView view{partition, std::nullopt, assignment.replicas, {}};
+      PartitionView view{partition, std::nullopt, assignment.replicas, {}, std::nullopt,
+                         replication_factor_of(options_, version(), assignment)};
+      if (shows_reassignment(options_, version(), assignment)) view.reassignment = assignment;
       if (const auto it = topic.partition_states.find(partition);
           it != topic.partition_states.end()) {
         view.leader = it->second.leader_and_isr.leader;
         view.isr = it->second.leader_and_isr.isr;
       }
       if (spaced_format(version()) && view.leader == LeaderAndIsr::no_leader) view.leader.reset();
-      const bool under_replicated = view.isr.size() < view.replicas.size();
+      const bool under_replicated = view.isr.size() < view.replication_factor;
       const bool unavailable = !view.leader || !live_brokers_.contains(*view.leader);
       if (describe_configs || (options_.under_replicated_partitions && under_replicated) ||
           (options_.unavailable_partitions && unavailable)) {
@@ -117,7 +136,9 @@ class Describer {
                          const ConfigEntries& configs, bool marked) const {
     const std::int32_t partition_count = static_cast<std::int32_t>(topic.partitions.size());
     const std::size_t replication_factor =
-        topic.partitions.empty() ? 0 : topic.partitions.begin()->second.replicas.size();
+        topic.partitions.empty()
+            ? 0
+            : replication_factor_of(options_, version(), topic.partitions.begin()->second);
     const std::string config_text =
         configs_text(configs, config_order(configs, options_, environment_));
     if (!spaced_format(version())) {
@@ -141,6 +162,11 @@ class Describer {
         "\tTopic: {}\tPartition: {}\tLeader: {}\tReplicas: {}\tIsr: {}", name, view.partition,
         view.leader ? fmt::format("{}", *view.leader) : std::string("none"),
         fmt::join(view.replicas, ","), fmt::join(view.isr, ","));
+    if (view.reassignment) {
+      line += fmt::format("\tAdding Replicas: {}\tRemoving Replicas: {}",
+                          fmt::join(view.reassignment->adding_replicas, ","),
+                          fmt::join(view.reassignment->removing_replicas, ","));
+    }
     if (marked && marks_deletion(version()) && (spaced_format(version()) || !describe_configs)) {
       line += "\tMarkedForDeletion: true";
     }

@@ -751,6 +751,40 @@ TEST_CASE("Kafka 3.x over --bootstrap-server", "[topics][v3]") {
         "recognized option\n");
 }
 
+TEST_CASE("kafka-topics.sh --describe of a partition being reassigned (3.x, KIP-455)",
+          "[topics][v3][describe]") {
+  Sandbox sandbox({0, 1, 2, 3}, KafkaVersion{3, 7, 0});
+  sandbox.env.new_topic_id = "o8-iZDWFTimnBAdYVjga3A";
+  TopicCommandOptions options = bootstrap(command(Action::create, "m"));
+  options.replica_assignment = "0:1:2";
+  REQUIRE(sandbox.run(options).exit_code == 0);
+  // The controller's first step of moving [0,1,2] to [3,1,2]: RS = [3,1,2,0], adding 3,
+  // removing 0, in the topic znode.
+  TopicAssignment moving;
+  moving.version = 3;
+  moving.topic_id = "o8-iZDWFTimnBAdYVjga3A";
+  moving.partitions[0] = PartitionReplicaAssignment{{3, 1, 2, 0}, {3}, {0}};
+  sandbox.fixture.apply_all({ZkWrite{{zk::Op::set_data(
+      "/brokers/topics/m", encode_topic_assignment(moving, zk::ScalaVersion::v2_13), -1)}}});
+  // The replication factor leaves the adding replica out, and so does under-replicated.
+  CHECK(sandbox.run(bootstrap(command(Action::describe, "m"))).out ==
+        "Topic: m\tTopicId: o8-iZDWFTimnBAdYVjga3A\tPartitionCount: 1\tReplicationFactor: 3\t"
+        "Configs: \n"
+        "\tTopic: m\tPartition: 0\tLeader: 0\tReplicas: 3,1,2,0\tIsr: 0,1,2\t"
+        "Adding Replicas: 3\tRemoving Replicas: 0\n");
+  TopicCommandOptions under = bootstrap(command(Action::describe, "m"));
+  under.under_replicated_partitions = true;
+  CHECK(sandbox.run(under).out.empty());
+  // Done: the plain lines again.
+  moving.partitions[0] = PartitionReplicaAssignment{{3, 1, 2}, {}, {}};
+  sandbox.fixture.apply_all({ZkWrite{{zk::Op::set_data(
+      "/brokers/topics/m", encode_topic_assignment(moving, zk::ScalaVersion::v2_13), -1)}}});
+  CHECK(sandbox.run(bootstrap(command(Action::describe, "m"))).out ==
+        "Topic: m\tTopicId: o8-iZDWFTimnBAdYVjga3A\tPartitionCount: 1\tReplicationFactor: 3\t"
+        "Configs: \n"
+        "\tTopic: m\tPartition: 0\tLeader: 0\tReplicas: 3,1,2\tIsr: 0,1,2\n");
+}
+
 TEST_CASE("kafka-topics.sh --describe over --bootstrap-server lists topics in HashMap order",
           "[topics][v3]") {
   Sandbox sandbox({0}, KafkaVersion{3, 7, 0});
