@@ -390,10 +390,6 @@ void ScenarioRunner::run_leader_election(const LeaderElectionTool& tool) {
       to_elect.push_back(tp);
     }
   }
-  if (tool.type == LeaderElectionTool::Type::unclean) {
-    last_.failed = true;
-    last_.error = "unclean election through the tool is not modelled";
-  }
   if (!to_elect.empty() && !cluster_->elect_preferred_leaders(to_elect)) {
     last_.failed = true;
     last_.error = "a preferred replica election is already in progress";
