@@ -67,13 +67,13 @@ void ReplicaManager::set_broker_epoch(std::int64_t broker_epoch) {
 // --- partitions -------------------------------------------------------------------------------
 
 Partition* ReplicaManager::get_partition(const storage::TopicPartition& tp) {
-  const auto it = partition_index_.find(tp);
-  return it == partition_index_.end() ? nullptr : it->second;
+  const std::unique_ptr<Partition>* partition = partitions_.find(tp);
+  return partition == nullptr ? nullptr : partition->get();
 }
 
 const Partition* ReplicaManager::get_partition(const storage::TopicPartition& tp) const {
-  const auto it = partition_index_.find(tp);
-  return it == partition_index_.end() ? nullptr : it->second;
+  const std::unique_ptr<Partition>* partition = partitions_.find(tp);
+  return partition == nullptr ? nullptr : partition->get();
 }
 
 std::vector<storage::TopicPartition> ReplicaManager::partitions() const {
@@ -98,8 +98,7 @@ Partition& ReplicaManager::get_or_create_partition(const storage::TopicPartition
   partition->set_observer(observer_);
   apply_topic_config(*partition);
   Partition& created = *partition;
-  partitions_.emplace(tp, std::move(partition));
-  partition_index_.emplace(tp, &created);
+  partitions_.try_emplace(tp, std::move(partition));
   return created;
 }
 
@@ -173,7 +172,6 @@ protocol::LeaderAndIsrResponse ReplicaManager::become_leader_or_follower(
 
 void ReplicaManager::stop_replica(const storage::TopicPartition& tp, bool delete_partition) {
   remove_fetcher_for_partition(tp);
-  partition_index_.erase(tp);
   partitions_.erase(tp);
   if (delete_partition) log_manager_->delete_log(tp);
   try_complete_delayed_requests(tp);
