@@ -202,7 +202,7 @@ class ReplicaManager {
                                            const std::vector<protocol::FetchPartition>& partitions,
                                            std::int64_t now_ms, bool update_fetch_state);
   protocol::FetchResponse fetch_response(const std::vector<protocol::FetchPartition>& partitions,
-                                         const std::vector<LogReadResult>& results) const;
+                                         std::vector<LogReadResult> results) const;
   void complete_fetch(std::uint64_t request_id, const DelayedFetch& fetch, std::int64_t now_ms);
   PartitionLookup lookup() const;
 

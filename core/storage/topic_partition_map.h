@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -97,6 +98,9 @@ class TopicPartitionMap {
   T* find(const TopicPartition& tp) { return find_in(*this, tp); }
   const T* find(const TopicPartition& tp) const { return find_in(*this, tp); }
   bool contains(const TopicPartition& tp) const { return find(tp) != nullptr; }
+  // The value for `tp`; std::out_of_range if there is none.
+  T& at(const TopicPartition& tp) { return checked(find(tp), tp); }
+  const T& at(const TopicPartition& tp) const { return checked(find(tp), tp); }
 
   // The value for `tp`, constructed from `args` if there was none; true if it was inserted.
   template <typename... Args>
@@ -160,6 +164,12 @@ class TopicPartitionMap {
         [](const Topic& topic, const std::string& n) { return topic.name < n; });
     if (it != topics_.end() && it->name == name) return *it;
     return *topics_.insert(it, Topic{name, {}});
+  }
+
+  template <typename V>
+  static V& checked(V* value, const TopicPartition& tp) {
+    if (value == nullptr) throw std::out_of_range("no entry for partition " + tp.to_string());
+    return *value;
   }
 
   // `self` is the map, const or not: the value comes back with the same constness.
