@@ -7,4 +7,5 @@ cd "$root"
 bash cmake/setup-debian.sh
 cmake --preset default >/dev/null
 cmake --build --preset default --target ksim
-exec build/default/app/ksim classroom "$@"
+# The default scenario of the library (scenarios/library/quickstart.ksim).
+exec build/default/app/ksim run quickstart "$@"

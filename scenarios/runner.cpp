@@ -101,7 +101,12 @@ void ScenarioRunner::start() {
   note(fmt::format("{} brokers, protocol {}, seed {}", script_.setup.brokers,
                    replication::protocol_version_name(script_.setup.protocol), seed_));
   cluster_->start();
-  sim.set_event_observer([this](const sim::EventRecord&) { after_event(); });
+  // After whoever already listens (a trace recorder attached before the start).
+  std::function<void(const sim::EventRecord&)> previous = sim.event_observer();
+  sim.set_event_observer([this, previous](const sim::EventRecord& record) {
+    if (previous) previous(record);
+    after_event();
+  });
   // The first step runs once every broker is registered and known to the controller.
   const std::vector<std::int32_t> ids = cluster_->broker_ids();
   block(

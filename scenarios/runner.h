@@ -107,6 +107,7 @@ class ScenarioRunner {
   void perf_test_report(Job& job, bool final);
   void flush_job_output();
   void stop_job(const std::string& name, bool crash);
+  Job& add_job(std::string name, int kind, const ToolCommand& command);
   // Faults (runner_faults.cpp).
   void run_lifecycle(const LifecycleFault& fault);
   void run_isolate(const Isolate& isolate);

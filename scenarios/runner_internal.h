@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "scenarios/runner.h"
+#include "sim/clients/client_history.h"
 
 namespace ksim::scenarios {
 
@@ -48,6 +49,11 @@ struct ScenarioRunner::Job {
   std::int64_t errors_printed = 0;
   std::int64_t errors = 0;
 };
+
+// DefaultMessageFormatter's line for one record: Partition:N, Offset:N, the key, the value, each
+// followed by the separator the tool was given.
+std::string format_consumed_record(const ConsoleConsumerTool& tool,
+                                   const sim::clients::ConsumedRecord& record);
 
 // "NOT_ENOUGH_REPLICAS" -> "org.apache.kafka.common.errors.NotEnoughReplicasException".
 std::string kafka_exception_class(const std::string& error_name);

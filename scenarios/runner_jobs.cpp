@@ -34,15 +34,10 @@ void ScenarioRunner::run_producer_perf_test(const ToolCommand& command,
                                ? fmt::format("producer-perf-test-{}", ++console_producers_)
                                : command.job_name;
   cluster_->add_producer(name, tool.producer_properties);
-  auto job = std::make_unique<Job>();
-  job->kind = Job::Kind::producer_perf_test;
-  job->name = name;
-  job->background = command.background;
-  job->perf = tool;
-  job->line = current_line_;
-  job->started = cluster_->now();
-  job->window_start = cluster_->now();
-  jobs_[name] = std::move(job);
+  Job& job = add_job(name, static_cast<int>(Job::Kind::producer_perf_test), command);
+  job.perf = tool;
+  job.started = cluster_->now();
+  job.window_start = cluster_->now();
   perf_test_tick(name);
   cluster_->sim().schedule_after(perf_report_interval, job_kind_, [this, name] {
     // Re-armed by perf_test_report while the job runs.
@@ -203,23 +198,27 @@ void ScenarioRunner::perf_test_report(Job& job, bool final) {
   });
 }
 
+ScenarioRunner::Job& ScenarioRunner::add_job(std::string name, int kind,
+                                             const ToolCommand& command) {
+  auto job = std::make_unique<Job>();
+  job->kind = static_cast<Job::Kind>(kind);
+  job->name = name;
+  job->background = command.background;
+  job->line = current_line_;
+  Job& added = *job;
+  jobs_[std::move(name)] = std::move(job);
+  return added;
+}
+
 void ScenarioRunner::flush_job_output() {
   for (auto& [name, job] : jobs_) {
     if (job->kind != Job::Kind::console_consumer || !job->background || job->done) continue;
     const sim::clients::ConsumerHistory& history = cluster_->consumer_history(name);
     for (; job->records_shown < history.records.size(); ++job->records_shown) {
       const sim::clients::ConsumedRecord& record = history.records[job->records_shown];
-      std::string line = fmt::format("[{}] ", name);
-      if (job->consumer.print_partition) {
-        line += fmt::format("Partition:{}{}", record.topic_partition.partition,
-                            job->consumer.key_separator);
-      }
-      if (job->consumer.print_offset) {
-        line += fmt::format("Offset:{}{}", record.offset, job->consumer.key_separator);
-      }
-      if (job->consumer.print_key) line += (record.key ? *record.key : "null") + job->consumer.key_separator;
-      line += record.value ? *record.value : "null";
-      transcript_.add(record.consumed_at, TranscriptKind::job_output, line, job->line);
+      transcript_.add(record.consumed_at, TranscriptKind::job_output,
+                      fmt::format("[{}] {}", name, format_consumed_record(job->consumer, record)),
+                      job->line);
     }
   }
 }

@@ -33,10 +33,10 @@ std::string value_or_null(const std::optional<std::string>& text) {
   return text ? *text : std::string("null");
 }
 
-// DefaultMessageFormatter: Partition:N, Offset:N, the key, the value, each followed by the
-// separator, one record a line.
-std::string format_consumed(const ConsoleConsumerTool& tool,
-                            const sim::clients::ConsumedRecord& record) {
+}  // namespace
+
+std::string format_consumed_record(const ConsoleConsumerTool& tool,
+                                   const sim::clients::ConsumedRecord& record) {
   std::string line;
   if (tool.print_partition) {
     line += fmt::format("Partition:{}{}", record.topic_partition.partition, tool.key_separator);
@@ -46,8 +46,6 @@ std::string format_consumed(const ConsoleConsumerTool& tool,
   line += value_or_null(record.value);
   return line;
 }
-
-}  // namespace
 
 std::string kafka_exception_class(const std::string& error_name) {
   if (error_name == "REQUEST_TIMED_OUT" || error_name == "TIMED_OUT") {
@@ -149,11 +147,7 @@ void ScenarioRunner::run_console_producer(const ToolCommand& command,
                                                              {"retries", "3"}};
   for (const auto& property : tool.producer_properties) config.push_back(property);
   sim::clients::ProducerProcess& producer = cluster_->add_producer(name, config);
-  auto job = std::make_unique<Job>();
-  job->kind = Job::Kind::console_producer;
-  job->name = name;
-  job->background = command.background;
-  job->line = current_line_;
+  add_job(name, static_cast<int>(Job::Kind::console_producer), command);
   for (const ConsoleProducerTool::Line& line : tool.input) {
     transcript_.add(cluster_->now(), TranscriptKind::output, "> " + line.text + "\n",
                     line.location.line);
@@ -168,7 +162,6 @@ void ScenarioRunner::run_console_producer(const ToolCommand& command,
     }
     producer.send(tool.topic, key, value);
   }
-  jobs_[name] = std::move(job);
   if (command.background) {
     schedule_step(cluster_->now());
     return;
@@ -245,13 +238,7 @@ void ScenarioRunner::run_console_consumer(const ToolCommand& command,
   } else {
     consumer.subscribe({tool.topic});
   }
-  auto job = std::make_unique<Job>();
-  job->kind = Job::Kind::console_consumer;
-  job->name = name;
-  job->background = command.background;
-  job->consumer = tool;
-  job->line = current_line_;
-  jobs_[name] = std::move(job);
+  add_job(name, static_cast<int>(Job::Kind::console_consumer), command).consumer = tool;
   last_.consumer_job = name;
   if (command.background) {
     schedule_step(cluster_->now());
@@ -270,7 +257,7 @@ void ScenarioRunner::run_console_consumer(const ToolCommand& command,
     if (max_messages) count = std::min(count, static_cast<std::size_t>(*max_messages));
     std::string out;
     for (std::size_t i = 0; i < count; ++i) {
-      out += format_consumed(consumer_job.consumer, history.records[i]) + "\n";
+      out += format_consumed_record(consumer_job.consumer, history.records[i]) + "\n";
     }
     consumer_job.records_shown = history.records.size();
     std::string err;
@@ -482,10 +469,6 @@ void ScenarioRunner::run_leader_election(const LeaderElectionTool& tool) {
     } else {
       to_elect.push_back(tp);
     }
-  }
-  if (tool.type == LeaderElectionTool::Type::unclean) {
-    last_.failed = true;
-    last_.error = "unclean election through the tool is not modelled";
   }
   if (!to_elect.empty() && !cluster_->elect_preferred_leaders(to_elect)) {
     last_.failed = true;

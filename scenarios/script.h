@@ -130,7 +130,7 @@ struct ReassignPartitionsTool {  // kafka-reassign-partitions.sh
 };
 
 struct LeaderElectionTool {  // kafka-leader-election.sh
-  enum class Type { preferred, unclean };
+  enum class Type { preferred };  // ElectLeaders(UNCLEAN) is not modelled (the parser says so)
   Type type = Type::preferred;
   std::optional<storage::TopicPartition> partition;  // --topic T --partition N
   bool all_topic_partitions = false;

@@ -145,7 +145,11 @@ LeaderElectionTool parse_leader_election_tool(WordCursor& cursor, const ScriptWo
   if (lower == "preferred") {
     election.type = LeaderElectionTool::Type::preferred;
   } else if (lower == "unclean") {
-    election.type = LeaderElectionTool::Type::unclean;
+    // KIP-460's ElectLeaders request: the simulated controller answers only preferred elections.
+    options.fail_at(type_word,
+                    "ksim does not model --election-type unclean; set "
+                    "unclean.leader.election.enable=true instead (broker-config, or the topic's "
+                    "--config), and the controller elects an out-of-sync replica by itself");
   } else {
     options.fail_at(type_word, "expected preferred or unclean for '--election-type', got " +
                                    quoted_for_message(type_word.text));

@@ -54,6 +54,7 @@ bool DelayedFetch::try_complete(const PartitionLookup& lookup) const {
 
 std::vector<storage::TopicPartition> DelayedFetch::topic_partitions() const {
   std::vector<storage::TopicPartition> tps;
+  tps.reserve(partitions_.size());
   for (const protocol::FetchPartition& fetch : partitions_) tps.push_back(fetch.topic_partition);
   return tps;
 }

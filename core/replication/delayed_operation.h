@@ -5,6 +5,7 @@
 // caller's request ids. Everything iterates in id order, so runs are deterministic.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "core/storage/topic_partition.h"
+#include "core/storage/topic_partition_map.h"
 
 namespace ksim::replication {
 
@@ -29,7 +31,12 @@ class DelayedOperationPurgatory {
     if (operations_.contains(id)) {
       throw std::invalid_argument("request " + std::to_string(id) + " is already waiting");
     }
-    for (const storage::TopicPartition& key : keys) watchers_[key].insert(id);
+    for (const storage::TopicPartition& key : keys) {
+      std::vector<std::uint64_t>& ids = watchers_[key];
+      // Ids usually grow, so this appends; kept sorted and unique whatever the caller's ids.
+      const auto at = std::lower_bound(ids.begin(), ids.end(), id);
+      if (at == ids.end() || *at != id) ids.insert(at, id);
+    }
     deadlines_.emplace(deadline_ms, id);
     operations_.emplace(id, Slot{std::move(operation), deadline_ms, std::move(keys)});
   }
@@ -51,9 +58,9 @@ class DelayedOperationPurgatory {
   template <typename TryComplete>
   Completed check_and_complete(const storage::TopicPartition& key, TryComplete&& try_complete) {
     Completed completed;
-    const auto watching = watchers_.find(key);
-    if (watching == watchers_.end()) return completed;
-    const std::vector<std::uint64_t> ids(watching->second.begin(), watching->second.end());
+    const std::vector<std::uint64_t>* watching = watchers_.find(key);
+    if (watching == nullptr) return completed;
+    const std::vector<std::uint64_t> ids = *watching;  // completing one removes it from there
     for (std::uint64_t id : ids) {
       auto it = operations_.find(id);
       if (it == operations_.end()) continue;
@@ -85,16 +92,19 @@ class DelayedOperationPurgatory {
     operations_.erase(it);
     deadlines_.erase({slot.deadline_ms, id});
     for (const storage::TopicPartition& key : slot.keys) {
-      auto watching = watchers_.find(key);
-      if (watching == watchers_.end()) continue;
-      watching->second.erase(id);
-      if (watching->second.empty()) watchers_.erase(watching);
+      std::vector<std::uint64_t>* watching = watchers_.find(key);
+      if (watching == nullptr) continue;
+      const auto at = std::lower_bound(watching->begin(), watching->end(), id);
+      if (at != watching->end() && *at == id) watching->erase(at);
+      // An empty list stays: the partition will most likely be watched again soon, and a
+      // broker has only so many partitions.
     }
     return std::move(slot.operation);
   }
 
   std::map<std::uint64_t, Slot> operations_;
-  std::map<storage::TopicPartition, std::set<std::uint64_t>> watchers_;
+  // The ids of the operations watching each partition, sorted (maybe none).
+  storage::TopicPartitionMap<std::vector<std::uint64_t>> watchers_;
   std::set<std::pair<std::int64_t, std::uint64_t>> deadlines_;
 };
 

@@ -39,6 +39,7 @@ bool DelayedProduce::is_complete() const {
 
 protocol::ProduceResponse DelayedProduce::response() const {
   protocol::ProduceResponse response;
+  response.partitions.reserve(statuses_.size());
   for (const ProducePartitionStatus& status : statuses_)
     response.partitions.push_back(status.response);
   return response;
@@ -46,6 +47,7 @@ protocol::ProduceResponse DelayedProduce::response() const {
 
 std::vector<storage::TopicPartition> DelayedProduce::pending_partitions() const {
   std::vector<storage::TopicPartition> tps;
+  tps.reserve(statuses_.size());
   for (const ProducePartitionStatus& status : statuses_) {
     if (status.acks_pending) tps.push_back(status.response.topic_partition);
   }

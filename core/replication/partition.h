@@ -82,7 +82,9 @@ struct LogReadResult {
   std::int64_t last_stable_offset = protocol::invalid_offset;
   bool high_watermark_increased = false;  // this follower fetch let the leader advance its HW
 
-  protocol::FetchResponsePartition to_response(const storage::TopicPartition& tp) const;
+  // The answer for `tp` (from an rvalue, the records move into it).
+  protocol::FetchResponsePartition to_response(const storage::TopicPartition& tp) const&;
+  protocol::FetchResponsePartition to_response(const storage::TopicPartition& tp) &&;
 };
 
 // What a leader append did: the error as a value, or Kafka's LogAppendInfo.
@@ -212,6 +214,10 @@ class Partition {
   bool maybe_shrink_isr(std::int64_t now_ms);
   // The proposal not yet handed to the controller, if any (Kafka's AlterPartitionManager queue).
   std::optional<protocol::AlterPartitionRequestPartition> take_alter_partition_request();
+  // A proposal waits to be handed to the controller (take_alter_partition_request has it).
+  bool has_unsent_alter_partition_request() const {
+    return alter_partition_unsent_ && inflight_alter_partition_.has_value();
+  }
   // The proposal was sent but no answer came (or the whole request failed): queue it again.
   void requeue_alter_partition_request() {
     alter_partition_unsent_ = inflight_alter_partition_.has_value();

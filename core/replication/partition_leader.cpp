@@ -32,7 +32,12 @@ FetchParams FetchParams::from_request(const protocol::FetchRequest& request) {
 }
 
 protocol::FetchResponsePartition LogReadResult::to_response(
-    const storage::TopicPartition& tp) const {
+    const storage::TopicPartition& tp) const& {
+  return LogReadResult(*this).to_response(tp);
+}
+
+protocol::FetchResponsePartition LogReadResult::to_response(
+    const storage::TopicPartition& tp) && {
   protocol::FetchResponsePartition response;
   response.topic_partition = tp;
   response.error_code = error;
@@ -40,7 +45,7 @@ protocol::FetchResponsePartition LogReadResult::to_response(
   response.last_stable_offset = last_stable_offset;
   response.log_start_offset = log_start_offset;
   response.diverging_epoch = diverging_epoch;
-  response.records = records;
+  response.records = std::move(records);
   return response;
 }
 

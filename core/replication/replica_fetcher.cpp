@@ -54,8 +54,8 @@ std::vector<storage::TopicPartition> ReplicaFetcher::partitions() const {
 }
 
 const PartitionFetchState* ReplicaFetcher::fetch_state(const storage::TopicPartition& tp) const {
-  const auto it = partitions_.find(tp);
-  return it == partitions_.end() ? nullptr : &it->second.state;
+  const Entry* entry = partitions_.find(tp);
+  return entry == nullptr ? nullptr : &entry->state;
 }
 
 std::int32_t ReplicaFetcher::request_leader_epoch(const Entry& entry) const {
@@ -112,8 +112,8 @@ std::optional<FetcherRequest> ReplicaFetcher::poll(std::int64_t now_ms) {
     if (entry.state.state != FetchStateKind::truncating || entry.state.is_delayed(now_ms)) continue;
     const auto latest_epoch = entry.partition->log().leader_epoch_cache().latest_epoch();
     epochs.partitions.push_back({tp, request_leader_epoch(entry), latest_epoch.value_or(-1)});
-    sent.partitions[tp] = {entry.state.fetch_offset, entry.state.current_leader_epoch,
-                           entry.state.state};
+    sent.partitions.emplace_back(tp, Sent{entry.state.fetch_offset,
+                                          entry.state.current_leader_epoch, entry.state.state});
   }
   if (!epochs.partitions.empty()) {
     sent.kind = RequestKind::offsets_for_leader_epoch;
@@ -134,7 +134,8 @@ std::optional<FetcherRequest> ReplicaFetcher::poll(std::int64_t now_ms) {
                                   kind == FetchStateKind::fetching_leader_end_offset
                                       ? protocol::latest_timestamp
                                       : protocol::earliest_timestamp});
-    sent.partitions[tp] = {entry.state.fetch_offset, entry.state.current_leader_epoch, kind};
+    sent.partitions.emplace_back(
+        tp, Sent{entry.state.fetch_offset, entry.state.current_leader_epoch, kind});
   }
   if (!offsets.partitions.empty()) {
     sent.kind = RequestKind::list_offsets;
@@ -147,6 +148,8 @@ std::optional<FetcherRequest> ReplicaFetcher::poll(std::int64_t now_ms) {
   fetch.max_wait_ms = config_.replica_fetch_wait_max_ms;
   fetch.min_bytes = config_.replica_fetch_min_bytes;
   fetch.max_bytes = config_.replica_fetch_response_max_bytes;
+  fetch.partitions.reserve(partitions_.size());
+  sent.partitions.reserve(partitions_.size());
   for (const auto& [tp, entry] : partitions_) {
     if (!entry.state.is_ready_for_fetch(now_ms)) continue;
     protocol::FetchPartition partition;
@@ -159,8 +162,8 @@ std::optional<FetcherRequest> ReplicaFetcher::poll(std::int64_t now_ms) {
     partition.log_start_offset = entry.partition->log_start_offset();
     partition.partition_max_bytes = config_.replica_fetch_max_bytes;
     fetch.partitions.push_back(std::move(partition));
-    sent.partitions[tp] = {entry.state.fetch_offset, entry.state.current_leader_epoch,
-                           entry.state.state};
+    sent.partitions.emplace_back(tp, Sent{entry.state.fetch_offset,
+                                          entry.state.current_leader_epoch, entry.state.state});
   }
   if (fetch.partitions.empty()) return std::nullopt;
   sent.kind = RequestKind::fetch;
@@ -180,18 +183,27 @@ std::optional<std::int64_t> ReplicaFetcher::next_poll_time_ms(std::int64_t now_m
 
 // --- answers ----------------------------------------------------------------------------------
 
+const ReplicaFetcher::Sent* ReplicaFetcher::InFlight::find(
+    const storage::TopicPartition& tp) const {
+  const auto it = std::lower_bound(partitions.begin(), partitions.end(), tp,
+                                   [](const auto& sent, const storage::TopicPartition& key) {
+                                     return sent.first < key;
+                                   });
+  return it != partitions.end() && it->first == tp ? &it->second : nullptr;
+}
+
 ReplicaFetcher::Entry* ReplicaFetcher::matching_entry(const storage::TopicPartition& tp) {
   if (!in_flight_) return nullptr;
-  const auto sent = in_flight_->partitions.find(tp);
-  const auto it = partitions_.find(tp);
-  if (sent == in_flight_->partitions.end() || it == partitions_.end()) return nullptr;
-  const PartitionFetchState& state = it->second.state;
+  const Sent* sent = in_flight_->find(tp);
+  Entry* entry = partitions_.find(tp);
+  if (sent == nullptr || entry == nullptr) return nullptr;
+  const PartitionFetchState& state = entry->state;
   // Removed and re-added, truncated, or moved on meanwhile: the answer is stale.
-  if (state.current_leader_epoch != sent->second.current_leader_epoch ||
-      state.fetch_offset != sent->second.fetch_offset || state.state != sent->second.state) {
+  if (state.current_leader_epoch != sent->current_leader_epoch ||
+      state.fetch_offset != sent->fetch_offset || state.state != sent->state) {
     return nullptr;
   }
-  return &it->second;
+  return entry;
 }
 
 void ReplicaFetcher::handle_response(const FetcherResponse& response, std::int64_t now_ms) {

@@ -23,6 +23,7 @@
 #include "core/replication/partition.h"
 #include "core/replication/replication_config.h"
 #include "core/storage/topic_partition.h"
+#include "core/storage/topic_partition_map.h"
 
 namespace ksim::replication {
 
@@ -107,7 +108,9 @@ class ReplicaFetcher {
   enum class RequestKind { offsets_for_leader_epoch, list_offsets, fetch };
   struct InFlight {
     RequestKind kind;
-    std::map<storage::TopicPartition, Sent> partitions;
+    // Sorted by partition: filled while iterating partitions_, in its order.
+    std::vector<std::pair<storage::TopicPartition, Sent>> partitions;
+    const Sent* find(const storage::TopicPartition& tp) const;
   };
 
   std::int32_t request_leader_epoch(const Entry& entry) const;
@@ -131,7 +134,7 @@ class ReplicaFetcher {
   std::int32_t broker_id_;
   std::int32_t leader_id_;
   ReplicationConfig config_;
-  std::map<storage::TopicPartition, Entry> partitions_;
+  storage::TopicPartitionMap<Entry> partitions_;  // iterated in (topic, partition) order
   std::set<storage::TopicPartition> failed_;
   std::optional<InFlight> in_flight_;
 };

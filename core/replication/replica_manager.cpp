@@ -67,13 +67,13 @@ void ReplicaManager::set_broker_epoch(std::int64_t broker_epoch) {
 // --- partitions -------------------------------------------------------------------------------
 
 Partition* ReplicaManager::get_partition(const storage::TopicPartition& tp) {
-  const auto it = partition_index_.find(tp);
-  return it == partition_index_.end() ? nullptr : it->second;
+  const std::unique_ptr<Partition>* partition = partitions_.find(tp);
+  return partition == nullptr ? nullptr : partition->get();
 }
 
 const Partition* ReplicaManager::get_partition(const storage::TopicPartition& tp) const {
-  const auto it = partition_index_.find(tp);
-  return it == partition_index_.end() ? nullptr : it->second;
+  const std::unique_ptr<Partition>* partition = partitions_.find(tp);
+  return partition == nullptr ? nullptr : partition->get();
 }
 
 std::vector<storage::TopicPartition> ReplicaManager::partitions() const {
@@ -98,8 +98,7 @@ Partition& ReplicaManager::get_or_create_partition(const storage::TopicPartition
   partition->set_observer(observer_);
   apply_topic_config(*partition);
   Partition& created = *partition;
-  partitions_.emplace(tp, std::move(partition));
-  partition_index_.emplace(tp, &created);
+  partitions_.try_emplace(tp, std::move(partition));
   return created;
 }
 
@@ -173,7 +172,6 @@ protocol::LeaderAndIsrResponse ReplicaManager::become_leader_or_follower(
 
 void ReplicaManager::stop_replica(const storage::TopicPartition& tp, bool delete_partition) {
   remove_fetcher_for_partition(tp);
-  partition_index_.erase(tp);
   partitions_.erase(tp);
   if (delete_partition) log_manager_->delete_log(tp);
   try_complete_delayed_requests(tp);
@@ -256,7 +254,9 @@ ProduceResult ReplicaManager::append_records(std::uint64_t request_id,
   }
 
   std::vector<ProducePartitionStatus> statuses;
+  statuses.reserve(request.partitions.size());
   std::vector<storage::TopicPartition> appended;
+  appended.reserve(request.partitions.size());
   for (protocol::PartitionProduceData& data : request.partitions) {
     ProducePartitionStatus status;
     status.response.topic_partition = data.topic_partition;
@@ -309,6 +309,7 @@ std::vector<LogReadResult> ReplicaManager::read_from_log(
     const FetchParams& params, const std::vector<protocol::FetchPartition>& partitions,
     std::int64_t now_ms, bool update_fetch_state) {
   std::vector<LogReadResult> results;
+  results.reserve(partitions.size());
   std::int64_t limit_bytes = params.max_bytes;
   // The first partition with data may exceed the limits so that progress is always possible.
   bool min_one_message = true;
@@ -326,8 +327,9 @@ std::vector<LogReadResult> ReplicaManager::read_from_log(
     const std::int64_t high_watermark = partition->high_watermark();
     LogReadResult result = partition->fetch_records(params, fetch, now_ms, max_bytes,
                                                     min_one_message, update_fetch_state);
-    if (update_fetch_state && params.is_from_follower()) {
-      may_propose_isr_change_.insert(fetch.topic_partition);  // maybe_expand_isr ran
+    if (update_fetch_state && params.is_from_follower() &&
+        partition->has_unsent_alter_partition_request()) {
+      may_propose_isr_change_.insert(fetch.topic_partition);  // maybe_expand_isr proposed
     }
     const auto size = static_cast<std::int64_t>(result.records.size());
     if (size > 0) min_one_message = false;
@@ -343,10 +345,11 @@ std::vector<LogReadResult> ReplicaManager::read_from_log(
 
 protocol::FetchResponse ReplicaManager::fetch_response(
     const std::vector<protocol::FetchPartition>& partitions,
-    const std::vector<LogReadResult>& results) const {
+    std::vector<LogReadResult> results) const {
   protocol::FetchResponse response;
+  response.partitions.reserve(partitions.size());
   for (std::size_t i = 0; i < partitions.size(); ++i) {
-    response.partitions.push_back(results[i].to_response(partitions[i].topic_partition));
+    response.partitions.push_back(std::move(results[i]).to_response(partitions[i].topic_partition));
   }
   return response;
 }
@@ -356,8 +359,7 @@ FetchResult ReplicaManager::fetch_messages(std::uint64_t request_id,
                                            std::int64_t now_ms) {
   now_ms_ = now_ms;
   const FetchParams params = FetchParams::from_request(request);
-  const std::vector<LogReadResult> results =
-      read_from_log(params, request.partitions, now_ms, true);
+  std::vector<LogReadResult> results = read_from_log(params, request.partitions, now_ms, true);
   std::int64_t bytes_readable = 0;
   bool error_reading_data = false;
   bool has_diverging_epoch = false;
@@ -369,7 +371,7 @@ FetchResult ReplicaManager::fetch_messages(std::uint64_t request_id,
   FetchResult fetch;
   if (params.max_wait_ms <= 0 || request.partitions.empty() || bytes_readable >= params.min_bytes ||
       error_reading_data || has_diverging_epoch) {
-    fetch.response = fetch_response(request.partitions, results);
+    fetch.response = fetch_response(request.partitions, std::move(results));
     return fetch;
   }
   DelayedFetch delayed(params, request.partitions);
@@ -389,9 +391,9 @@ FetchResult ReplicaManager::fetch_messages(std::uint64_t request_id,
 void ReplicaManager::complete_fetch(std::uint64_t request_id, const DelayedFetch& fetch,
                                     std::int64_t now_ms) {
   // A re-read: the follower's position was recorded when the request arrived.
-  const std::vector<LogReadResult> results =
-      read_from_log(fetch.params(), fetch.partitions(), now_ms, false);
-  completed_fetches_.push_back({request_id, fetch_response(fetch.partitions(), results)});
+  completed_fetches_.push_back(
+      {request_id, fetch_response(fetch.partitions(),
+                                  read_from_log(fetch.params(), fetch.partitions(), now_ms, false))});
 }
 
 void ReplicaManager::try_complete_delayed_requests(const storage::TopicPartition& tp) {

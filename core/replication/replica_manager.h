@@ -19,7 +19,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -36,6 +35,7 @@
 #include "core/replication/replica_fetcher.h"
 #include "core/replication/replication_config.h"
 #include "core/storage/log_manager.h"
+#include "core/storage/topic_partition_map.h"
 
 namespace ksim::replication {
 
@@ -202,7 +202,7 @@ class ReplicaManager {
                                            const std::vector<protocol::FetchPartition>& partitions,
                                            std::int64_t now_ms, bool update_fetch_state);
   protocol::FetchResponse fetch_response(const std::vector<protocol::FetchPartition>& partitions,
-                                         const std::vector<LogReadResult>& results) const;
+                                         std::vector<LogReadResult> results) const;
   void complete_fetch(std::uint64_t request_id, const DelayedFetch& fetch, std::int64_t now_ms);
   PartitionLookup lookup() const;
 
@@ -217,10 +217,8 @@ class ReplicaManager {
   std::vector<std::string> storage_errors_;
   storage::TopicPartitionOffsets checkpointed_high_watermarks_;
 
-  std::map<storage::TopicPartition, std::unique_ptr<Partition>> partitions_;  // iterated in order
-  // The same partitions for lookups only (never iterated: hashing decides no order).
-  std::unordered_map<storage::TopicPartition, Partition*, storage::TopicPartitionHash>
-      partition_index_;
+  // Looked up on every request and iterated in (topic, partition) order.
+  storage::TopicPartitionMap<std::unique_ptr<Partition>> partitions_;
   std::map<std::int32_t, std::unique_ptr<ReplicaFetcher>> fetchers_;  // by leader broker id
   std::map<storage::TopicPartition, std::int32_t> fetching_from_;     // partition -> leader
   std::set<std::int32_t> fetchers_to_poll_;  // may have a request to send now

@@ -65,7 +65,10 @@ LogSegment::LogSegment(FileSystem& fs, std::string directory, std::int64_t base_
       time_index_(open_index<TimeIndex>(
           fs, file_path(directory_, base_offset, kTimeIndexFileSuffix, file_suffix), base_offset,
           config.segment_index_bytes, mode, index_needs_rebuild_)),
-      created_ms_(now_ms) {}
+      created_ms_(now_ms) {
+  // A new segment's .log is empty: every batch in it will come through append().
+  if (mode == OpenMode::create_truncate) recent_batches_position_ = 0;
+}
 
 std::unique_ptr<LogSegment> LogSegment::create(FileSystem& fs, const std::string& directory,
                                                std::int64_t base_offset, const LogConfig& config,
@@ -117,6 +120,7 @@ void LogSegment::append(std::int64_t largest_offset, std::int64_t largest_timest
   const std::size_t time_entries = time_index_.entries();
   const auto before = std::tuple(rolling_based_timestamp_, max_timestamp_so_far_,
                                  offset_of_max_timestamp_so_far_, bytes_since_last_index_entry_);
+  bool indexed = false;
   try {
     if (!rolling_based_timestamp_ && position == 0) {
       rolling_based_timestamp_ = read_batch_header(batches).max_timestamp;
@@ -129,9 +133,11 @@ void LogSegment::append(std::int64_t largest_offset, std::int64_t largest_timest
       if (!offset_index_.is_full()) offset_index_.append(largest_offset, position);
       time_index_.maybe_append(max_timestamp_so_far_, offset_of_max_timestamp_so_far_);
       bytes_since_last_index_entry_ = 0;
+      indexed = true;
     }
     bytes_since_last_index_entry_ += batches.size();
   } catch (const IoError&) {
+    forget_recent_batches();  // the .log may not be what it was
     // The batches are in the .log but an index write failed: take them back out, so the files
     // never hold a batch the log end offset does not count. If even that fails, the caller takes
     // the log offline and recovery sorts the files out at the next start.
@@ -145,6 +151,35 @@ void LogSegment::append(std::int64_t largest_offset, std::int64_t largest_timest
     }
     throw;
   }
+  remember_appended_batches(batches, position, indexed);
+}
+
+void LogSegment::remember_appended_batches(ByteView batches, std::uint32_t position,
+                                           bool restart) {
+  // Enough for index.interval.bytes of small batches; beyond, the file is read as before.
+  constexpr std::size_t kMaxRecentBatches = 1024;
+  if (restart) {
+    recent_batches_.clear();
+    recent_batches_position_ = position;
+  }
+  if (!recent_batches_position_) return;
+  std::size_t at = 0;
+  try {
+    while (at < batches.size()) {
+      const BatchHeader header = read_batch_header(batches.subspan(at));
+      recent_batches_.push_back({header, static_cast<std::uint32_t>(position + at)});
+      at += header.size_in_bytes();
+    }
+  } catch (const CorruptDataError&) {
+    at = 0;  // not whole batches (the caller validates them; a test may not)
+  }
+  if (at != batches.size() || recent_batches_.size() > kMaxRecentBatches) forget_recent_batches();
+}
+
+void LogSegment::forget_recent_batches() {
+  recent_batches_position_.reset();
+  recent_batches_.clear();
+  recent_batches_.shrink_to_fit();
 }
 
 void LogSegment::for_each_batch(const std::function<bool(const BatchLocation&)>& visit,
@@ -153,6 +188,18 @@ void LogSegment::for_each_batch(const std::function<bool(const BatchLocation&)>&
   std::uint8_t header_bytes[kBatchHeaderSize];
   std::uint64_t at = position;
   while (at < end) {
+    if (recent_batches_position_ && at >= *recent_batches_position_) {
+      const auto recent = std::lower_bound(
+          recent_batches_.begin(), recent_batches_.end(), at,
+          [](const BatchLocation& batch, std::uint64_t p) { return batch.position < p; });
+      if (recent != recent_batches_.end() && recent->position == at) {
+        // From here to the end of the .log, the headers are known.
+        for (auto it = recent; it != recent_batches_.end(); ++it) {
+          if (!visit(*it)) return;
+        }
+        return;
+      }
+    }
     if (end - at < kBatchHeaderSize) {
       throw CorruptDataError(fmt::format("{}: {} bytes at position {} are too few for a batch header",
                                          log_path_, end - at, at));
@@ -207,6 +254,7 @@ std::int64_t LogSegment::read_next_offset() const {
 }
 
 SegmentRecovery LogSegment::recover() {
+  forget_recent_batches();
   offset_index_.reset();
   time_index_.reset();
   max_timestamp_so_far_ = -1;
@@ -281,6 +329,7 @@ std::uint64_t LogSegment::truncate_to(std::int64_t offset) {
   const auto location = translate_offset(offset);
   if (!location) return 0;
   const std::uint64_t removed = size() - location->position;
+  forget_recent_batches();
   offset_index_.truncate_to(offset);
   time_index_.truncate_to(offset);
   log_->truncate(location->position);
@@ -334,6 +383,7 @@ bool LogSegment::should_roll(std::int64_t incoming_bytes, std::int64_t incoming_
 }
 
 void LogSegment::on_become_inactive() {
+  forget_recent_batches();  // reads of older segments are rare: no memory kept for them
   if (max_timestamp_so_far_ >= 0) {
     time_index_.maybe_append(max_timestamp_so_far_, offset_of_max_timestamp_so_far_, true);
   }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/storage/file_system.h"
 #include "core/storage/log_config.h"
@@ -118,6 +119,10 @@ class LogSegment {
   // loadLargestTimestamp).
   void load_largest_timestamp();
   void load_rolling_based_timestamp();
+  // Records the batches append() wrote at `position`, first starting the list over there when
+  // `restart` (a new index entry's position).
+  void remember_appended_batches(ByteView batches, std::uint32_t position, bool restart);
+  void forget_recent_batches();
 
   FileSystem& fs_;
   std::string directory_;
@@ -133,6 +138,12 @@ class LogSegment {
   std::int64_t max_timestamp_so_far_ = -1;
   std::int64_t offset_of_max_timestamp_so_far_ = -1;
   std::optional<std::int64_t> rolling_based_timestamp_;
+  // The batches from recent_batches_position_ to the end of the .log, as append() wrote them
+  // (nullopt: not known; the file is read). Started over at every index entry, so a scan from
+  // an index position (translate_offset, a read) visits these instead of reading each header
+  // back from the file; they are the same headers, read from the same bytes.
+  std::optional<std::uint32_t> recent_batches_position_;
+  std::vector<BatchLocation> recent_batches_;
 };
 
 }  // namespace ksim::storage

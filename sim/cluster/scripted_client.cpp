@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/storage/record_batch.h"
+#include "core/storage/topic_partition_map.h"
 
 namespace ksim::sim::cluster {
 
@@ -16,8 +17,9 @@ void ScriptedClient::start(ProcessContext& context) {
   context_ = &context;
   NodeHandlers handlers;
   handlers.on_message = [this](Delivery& delivery) {
-    for (auto& [broker, channel] : channels_) {
-      if (channel->on_message(delivery)) return;
+    if (auto it = channel_of_connection_.find(delivery.connection);
+        it != channel_of_connection_.end()) {
+      it->second->on_message(delivery);
     }
   };
   handlers.on_disconnect = [this](ConnectionId end, NodeId, DisconnectReason) {
@@ -32,7 +34,8 @@ RequestChannel& ScriptedClient::channel_to(std::int32_t broker) {
   auto& slot = channels_[broker];
   if (!slot) {
     slot = std::make_unique<RequestChannel>(
-        *context_, context_->resolve(fmt::format("broker {}", broker)), options_.request_timeout);
+        *context_, context_->resolve(fmt::format("broker {}", broker)), options_.request_timeout,
+        &channel_of_connection_);
   }
   return *slot;
 }
@@ -106,15 +109,16 @@ std::vector<std::uint64_t> ScriptedClient::produce_to_leaders(
   return ids;
 }
 
-storage::Bytes ScriptedClient::batch_of(const std::vector<std::string>& values) const {
-  std::vector<storage::Record> records;
-  records.reserve(values.size());
+storage::Bytes ScriptedClient::batch_of(const std::vector<std::string>& values) {
+  std::vector<storage::Record>& records = batch_records_;
+  records.resize(values.size());
   for (std::size_t i = 0; i < values.size(); ++i) {
-    storage::Record record;
+    storage::Record& record = records[i];
     record.offset = static_cast<std::int64_t>(i);
     record.timestamp = context_->now().to_ms();
-    record.value = storage::to_bytes(values[i]);
-    records.push_back(std::move(record));
+    const storage::ByteView value = storage::as_bytes(values[i]);
+    if (!record.value) record.value.emplace();
+    record.value->assign(value.begin(), value.end());
   }
   return storage::encode_batch(storage::BatchSpec{}, records);
 }
@@ -177,15 +181,16 @@ void ScriptedClient::send_produce_to(std::int32_t leader, std::vector<std::uint6
   }
   channel_to(leader).send(std::move(request), [this, ids](const KafkaResponse* r) {
     const auto* answer = r ? std::get_if<protocol::ProduceResponse>(&r->body) : nullptr;
+    // Each partition's answer (the last, should a partition appear twice).
+    storage::TopicPartitionMap<const protocol::PartitionProduceResponse*> answers;
+    if (answer != nullptr) {
+      for (const auto& item : answer->partitions) answers.insert_or_assign(item.topic_partition, &item);
+    }
     for (std::uint64_t id : ids) {
       ProduceOutcome& done = ledger_->produces[id];
       done.answered_at = context_->now();
-      const protocol::PartitionProduceResponse* partition = nullptr;
-      if (answer != nullptr) {
-        for (const auto& item : answer->partitions) {
-          if (item.topic_partition == done.topic_partition) partition = &item;
-        }
-      }
+      const auto* const* found = answers.find(done.topic_partition);
+      const protocol::PartitionProduceResponse* partition = found != nullptr ? *found : nullptr;
       if (partition == nullptr) {
         if (context_->now() - done.sent_at >= options_.request_timeout) {
           done.timed_out = true;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/protocol/errors.h"
+#include "core/storage/record_batch.h"
 #include "core/storage/topic_partition.h"
 #include "sim/cluster/request_channel.h"
 #include "sim/process/process.h"
@@ -94,7 +95,7 @@ class ScriptedClient final : public Process {
   void send_produce(std::vector<std::uint64_t> ids, std::int32_t timeout_ms);
   void send_produce_to(std::int32_t leader, std::vector<std::uint64_t> ids,
                        std::int32_t timeout_ms);
-  storage::Bytes batch_of(const std::vector<std::string>& values) const;
+  storage::Bytes batch_of(const std::vector<std::string>& values);
   void send_fetch(std::uint64_t id);
   RequestChannel& channel_to(std::int32_t broker);
 
@@ -102,7 +103,10 @@ class ScriptedClient final : public Process {
   ClientLedger* ledger_;
   ProcessContext* context_ = nullptr;
   std::map<storage::TopicPartition, std::int32_t> leaders_;
+  ChannelDirectory channel_of_connection_;  // declared first: channels unregister at their end
   std::map<std::int32_t, std::unique_ptr<RequestChannel>> channels_;
+  // batch_of's records, reused from batch to batch: their value buffers keep their capacity.
+  std::vector<storage::Record> batch_records_;
 };
 
 }  // namespace ksim::sim::cluster

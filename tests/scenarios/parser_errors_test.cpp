@@ -351,6 +351,11 @@ TEST_CASE("errors: fault lines") {
   check_error_at("split broker 0, zookeeper, broker 0 | broker 1", 1, 28,
                  "broker 0 is named twice");
   check_error("slow link broker 1 broker 1 5ms", 1, "1 5ms", "a link joins two different nodes");
+  check_error("kafka-leader-election.sh --election-type unclean --all-topic-partitions", 1,
+              "unclean",
+              "ksim does not model --election-type unclean; set "
+              "unclean.leader.election.enable=true instead (broker-config, or the topic's "
+              "--config), and the controller elects an out-of-sync replica by itself");
   check_error("slow disk broker 1 50ms", 1, "50ms",
               "expected how many times slower, like 10x or 2.5x (1x to 10000x), got '50ms'");
   check_error("slow disk broker 1 0.5x", 1, "0.5x",

@@ -186,8 +186,8 @@ TEST_CASE("kafka-leader-election.sh: one partition or all") {
   CHECK(one.partition == ksim::storage::TopicPartition{"t", 2});
   CHECK_FALSE(one.all_topic_partitions);
   const auto all = only_tool<LeaderElectionTool>(
-      "kafka-leader-election.sh --election-type unclean --all-topic-partitions");
-  CHECK(all.type == LeaderElectionTool::Type::unclean);
+      "kafka-leader-election.sh --election-type PREFERRED --all-topic-partitions");
+  CHECK(all.type == LeaderElectionTool::Type::preferred);
   CHECK_FALSE(all.partition);
   CHECK(all.all_topic_partitions);
 }
