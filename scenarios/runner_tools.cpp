@@ -348,7 +348,11 @@ void ScenarioRunner::run_console_consumer(const ToolCommand& command,
   const std::optional<std::int64_t> timeout_ms = tool.timeout_ms;
   auto last_progress = std::make_shared<std::pair<std::size_t, SimTime>>(0, cluster_->now());
   auto timed_out = std::make_shared<bool>(false);
-  const auto finish_consumer = [this, name, max_messages, timed_out] {
+  // Set when this consumer's step ends: its pending --timeout-ms check must not then unblock
+  // whatever later step is blocked.
+  auto finished = std::make_shared<bool>(false);
+  const auto finish_consumer = [this, name, max_messages, timed_out, finished] {
+    *finished = true;
     Job& consumer_job = *jobs_.at(name);
     const sim::clients::ConsumerHistory& history = cluster_->consumer_history(name);
     std::size_t count = history.records.size();
@@ -375,8 +379,8 @@ void ScenarioRunner::run_console_consumer(const ToolCommand& command,
   if (timeout_ms) {
     // A check at the end of each quiet period; a record read meanwhile starts a new one.
     auto check = std::make_shared<std::function<void()>>();
-    *check = [this, name, timeout_ms, last_progress, timed_out, check] {
-      if (!blocked_) return;
+    *check = [this, name, timeout_ms, last_progress, timed_out, finished, check] {
+      if (!blocked_ || *finished) return;
       const std::size_t read = cluster_->consumer_history(name).records.size();
       if (read != last_progress->first) {
         *last_progress = {read, cluster_->now()};
