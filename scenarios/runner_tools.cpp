@@ -47,6 +47,98 @@ std::string format_consumed_record(const ConsoleConsumerTool& tool,
   return line;
 }
 
+namespace {
+
+// A Scala Set as Kafka's tools print one: "Set(t-0, u-1)"; before 1.0 a TopicAndPartition
+// printed itself as "[t,0]".
+std::string scala_set(const std::vector<storage::TopicPartition>& partitions, bool old_names) {
+  std::vector<std::string> names;
+  for (const storage::TopicPartition& tp : partitions) {
+    names.push_back(old_names ? fmt::format("[{},{}]", tp.topic, tp.partition) : tp.to_string());
+  }
+  return fmt::format("Set({})", fmt::join(names, ", "));
+}
+
+std::string comma_list(const std::vector<storage::TopicPartition>& partitions) {
+  std::vector<std::string> names;
+  for (const storage::TopicPartition& tp : partitions) names.push_back(tp.to_string());
+  return fmt::format("{}", fmt::join(names, ","));
+}
+
+struct ToolRun {
+  std::string output;
+  std::string error;  // empty when it succeeded
+};
+
+// kafka-preferred-replica-election.sh --zookeeper (PreferredReplicaLeaderElectionCommand before
+// 2.4, removed in 3.0 by KAFKA-8405): writes /admin/preferred_replica_election with the partitions
+// of --path-to-json-file (else every partition) that exist, prints what it wrote and exits; the
+// controller elects when its watch fires. Before 1.0 it printed the znode's JSON and Scala's
+// TopicAndPartition ("[t,0]"), from 2.0 the partitions as "t-0". Every partition comes in
+// topic, partition order (Kafka's came in a Scala HashSet's order).
+ToolRun run_preferred_replica_election_command(sim::cluster::KafkaCluster& cluster,
+                                               const LeaderElectionTool& tool,
+                                               const std::map<std::string, std::string>& files) {
+  const controller::KafkaVersion version = cluster.options().broker.controller.kafka_version;
+  if (version >= controller::KafkaVersion{3, 0, 0}) {
+    return {"bash: kafka-preferred-replica-election.sh: command not found\n",
+            "kafka-preferred-replica-election.sh was removed in Kafka 3.0: "
+            "use kafka-leader-election.sh --election-type preferred"};
+  }
+  const bool before_1_0 = version < controller::KafkaVersion{1, 0, 0};
+  const controller::ClusterMetadata metadata = cluster.metadata();
+  std::vector<storage::TopicPartition> asked;
+  if (tool.json_file) {
+    try {
+      asked = controller::decode_preferred_replica_election(files.at(*tool.json_file));
+    } catch (const std::exception& e) {
+      return {fmt::format("Failed to start preferred replica election\n"
+                          "kafka.admin.AdminOperationException: {}\n",
+                          e.what()),
+              e.what()};
+    }
+  } else {
+    for (const auto& [name, topic] : metadata.topics) {
+      for (const auto& [index, assignment] : topic.partitions) asked.push_back({name, index});
+    }
+  }
+  std::vector<storage::TopicPartition> valid;
+  std::vector<storage::TopicPartition> missing;
+  for (const storage::TopicPartition& tp : asked) {
+    (metadata.replicas(tp) != nullptr ? valid : missing).push_back(tp);
+  }
+  if (!cluster.elect_preferred_leaders(valid)) {
+    std::vector<storage::TopicPartition> in_progress;
+    const auto* node = cluster.zookeeper().server().data_tree().node(
+        controller::ZkPaths::preferred_replica_election);
+    if (node != nullptr && node->data) {
+      in_progress = controller::decode_preferred_replica_election(*node->data);
+    }
+    const std::string problem = fmt::format(
+        "Preferred replica leader election currently in progress for {}. Aborting operation",
+        before_1_0 ? scala_set(in_progress, true) : comma_list(in_progress));
+    return {fmt::format("Failed to start preferred replica election\n"
+                        "kafka.common.AdminCommandFailedException: Admin command failed\n"
+                        "Caused by: kafka.admin.AdminOperationException: {}\n",
+                        problem),
+            problem};
+  }
+  std::string out = fmt::format(
+      "Created preferred replica election path with {}\n",
+      before_1_0 ? controller::encode_preferred_replica_election(valid)
+                 : comma_list(valid));
+  out += fmt::format("Successfully started preferred replica election for partitions {}\n",
+                     scala_set(valid, before_1_0));
+  for (const storage::TopicPartition& tp : missing) {
+    out += fmt::format(
+        "Skipping preferred replica leader election for partition {} since it doesn't exist.\n",
+        before_1_0 ? fmt::format("[{},{}]", tp.topic, tp.partition) : tp.to_string());
+  }
+  return {out, ""};
+}
+
+}  // namespace
+
 std::string kafka_exception_class(const std::string& error_name) {
   if (error_name == "REQUEST_TIMED_OUT" || error_name == "TIMED_OUT") {
     return "org.apache.kafka.common.errors.TimeoutException";
@@ -250,7 +342,11 @@ void ScenarioRunner::run_console_consumer(const ToolCommand& command,
   const std::optional<std::int64_t> timeout_ms = tool.timeout_ms;
   auto last_progress = std::make_shared<std::pair<std::size_t, SimTime>>(0, cluster_->now());
   auto timed_out = std::make_shared<bool>(false);
-  const auto finish_consumer = [this, name, max_messages, timed_out] {
+  // Set when this consumer's step ends: its pending --timeout-ms check must not then unblock
+  // whatever later step is blocked.
+  auto finished = std::make_shared<bool>(false);
+  const auto finish_consumer = [this, name, max_messages, timed_out, finished] {
+    *finished = true;
     Job& consumer_job = *jobs_.at(name);
     const sim::clients::ConsumerHistory& history = cluster_->consumer_history(name);
     std::size_t count = history.records.size();
@@ -277,8 +373,8 @@ void ScenarioRunner::run_console_consumer(const ToolCommand& command,
   if (timeout_ms) {
     // A check at the end of each quiet period; a record read meanwhile starts a new one.
     auto check = std::make_shared<std::function<void()>>();
-    *check = [this, name, timeout_ms, last_progress, timed_out, check] {
-      if (!blocked_) return;
+    *check = [this, name, timeout_ms, last_progress, timed_out, finished, check] {
+      if (!blocked_ || *finished) return;
       const std::size_t read = cluster_->consumer_history(name).records.size();
       if (read != last_progress->first) {
         *last_progress = {read, cluster_->now()};
@@ -448,6 +544,15 @@ void ScenarioRunner::run_reassign(const ReassignPartitionsTool& tool) {
 }
 
 void ScenarioRunner::run_leader_election(const LeaderElectionTool& tool) {
+  if (tool.preferred_replica_election_command) {
+    const ToolRun run = run_preferred_replica_election_command(*cluster_, tool, files_);
+    last_.output = run.output;
+    last_.failed = !run.error.empty();
+    last_.error = run.error;
+    output(run.output);
+    schedule_step(cluster_->now());
+    return;
+  }
   std::vector<storage::TopicPartition> partitions;
   const controller::ClusterMetadata metadata = cluster_->metadata();
   if (tool.partition) {

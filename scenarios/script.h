@@ -134,6 +134,10 @@ struct LeaderElectionTool {  // kafka-leader-election.sh
   Type type = Type::preferred;
   std::optional<storage::TopicPartition> partition;  // --topic T --partition N
   bool all_topic_partitions = false;
+  // kafka-preferred-replica-election.sh --zookeeper (the tool before 2.4, gone in 3.0): writes
+  // /admin/preferred_replica_election and exits without waiting for the controller.
+  bool preferred_replica_election_command = false;
+  std::optional<std::string> json_file;  // its --path-to-json-file (else every partition)
 };
 
 struct ZookeeperShellTool {  // zookeeper-shell.sh localhost:2181 <command>

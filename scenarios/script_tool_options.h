@@ -98,6 +98,9 @@ ProducerPerfTestTool parse_producer_perf_test_tool(WordCursor& cursor, const Scr
 ReassignPartitionsTool parse_reassign_partitions_tool(WordCursor& cursor, const ScriptWord& tool,
                                                       const ScriptFacts& facts);
 LeaderElectionTool parse_leader_election_tool(WordCursor& cursor, const ScriptWord& tool);
+LeaderElectionTool parse_preferred_replica_election_tool(WordCursor& cursor,
+                                                         const ScriptWord& tool,
+                                                         const ScriptFacts& facts);
 ZookeeperShellTool parse_zookeeper_shell_tool(WordCursor& cursor, const ScriptWord& tool);
 
 }  // namespace ksim::scenarios::parsing

@@ -16,7 +16,8 @@ const std::vector<std::string>& kafka_tool_names() {
   static const std::vector<std::string> names = {
       "kafka-topics.sh",          "kafka-console-producer.sh",   "kafka-console-consumer.sh",
       "kafka-consumer-groups.sh", "kafka-producer-perf-test.sh", "kafka-reassign-partitions.sh",
-      "kafka-leader-election.sh", "zookeeper-shell.sh"};
+      "kafka-leader-election.sh", "zookeeper-shell.sh",
+      "kafka-preferred-replica-election.sh"};
   return names;
 }
 
@@ -95,6 +96,8 @@ ParsedToolCommand parse_tool_command(WordCursor& cursor, const ScriptFacts& fact
     parsed.command.tool = parse_reassign_partitions_tool(cursor, tool, facts);
   } else if (name == "kafka-leader-election.sh") {
     parsed.command.tool = parse_leader_election_tool(cursor, tool);
+  } else if (name == "kafka-preferred-replica-election.sh") {
+    parsed.command.tool = parse_preferred_replica_election_tool(cursor, tool, facts);
   } else if (name == "zookeeper-shell.sh") {
     parsed.command.tool = parse_zookeeper_shell_tool(cursor, tool);
   } else {

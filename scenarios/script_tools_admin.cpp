@@ -178,6 +178,34 @@ LeaderElectionTool parse_leader_election_tool(WordCursor& cursor, const ScriptWo
   return election;
 }
 
+// ---- kafka-preferred-replica-election.sh ------------------------------------------------------
+
+LeaderElectionTool parse_preferred_replica_election_tool(WordCursor& cursor,
+                                                         const ScriptWord& tool,
+                                                         const ScriptFacts& facts) {
+  const ToolOptions options(
+      cursor, tool,
+      {tool_value("--path-to-json-file", "a JSON file written earlier with echo"),
+       kZookeeperOption});
+  if (!options.has("--zookeeper")) options.fail_missing("--zookeeper localhost:2181");
+  LeaderElectionTool election;
+  election.preferred_replica_election_command = true;
+  if (const ToolOption* file = options.find("--path-to-json-file")) {
+    const ScriptWord& path = file->values.front();
+    if (facts.files_written.count(path.text) == 0) {
+      std::vector<std::string> written;
+      for (const auto& [name, line] : facts.files_written) written.push_back(name);
+      options.fail_at(path, "no file " + quoted_for_message(path.text) +
+                                " was written with echo before this line" +
+                                did_you_mean(path.text, written));
+    }
+    election.json_file = path.text;
+  } else {
+    election.all_topic_partitions = true;
+  }
+  return election;
+}
+
 // ---- zookeeper-shell.sh -------------------------------------------------------------------------
 
 ZookeeperShellTool parse_zookeeper_shell_tool(WordCursor& cursor, const ScriptWord& /*tool*/) {
