@@ -113,6 +113,25 @@ expect lost == 0
   CHECK_THAT(run.text, Catch::Contains("[c1] 000000000299"));
 }
 
+TEST_CASE("an acks=0 perf test counts each record, its bytes and latency once it is sent",
+          "[scenarios][runner]") {
+  // Kafka's callback fires without an error when an acks=0 request leaves: the periodic lines
+  // count those records as the final line does.
+  const Run run = run_script(kTopic + R"(kafka-producer-perf-test.sh --topic t --num-records 200 --throughput 20 --record-size 100 --producer-props acks=0 client.id=p0 &
+wait 12s
+expect sent acks=0 == 200
+)");
+  INFO(run.text);
+  CHECK(run.runner->passed());
+  CHECK_THAT(run.text, Catch::Contains("[p0] 100 records sent, 20.0 records/sec (0.00 MB/sec), "
+                                       "6.7 ms avg latency, 112.0 ms max latency.\n"));
+  CHECK_THAT(run.text, Catch::Contains("[p0] 100 records sent, 20.0 records/sec (0.00 MB/sec), "
+                                       "5.0 ms avg latency, 5.0 ms max latency.\n"));
+  CHECK_THAT(run.text, Catch::Contains("[p0] 200 records sent, 20.0 records/sec (0.00 MB/sec), "
+                                       "5.86 ms avg latency, 112.00 ms max latency, 5 ms 50th"));
+  CHECK_THAT(run.text, !Catch::Contains("[p0] 0 records sent"));
+}
+
 TEST_CASE("a console producer's refused records print Kafka's error, and `failed` sees it",
           "[scenarios][runner]") {
   const Run run = run_script(R"(brokers 3
