@@ -285,15 +285,18 @@ void ScenarioRunner::run_console_consumer(const ToolCommand& command,
     run_next_step();
   };
   if (timeout_ms) {
-    // A check at the end of each quiet period; a record read meanwhile starts a new one.
+    // ConsoleConsumer gives up when a poll returns nothing for --timeout-ms: a check at the end
+    // of each quiet period, which starts at the last record read.
     auto check = std::make_shared<std::function<void()>>();
     *check = [this, name, timeout_ms, last_progress, timed_out, check] {
       if (!blocked_) return;
-      const std::size_t read = cluster_->consumer_history(name).records.size();
+      const sim::clients::ConsumerHistory& history = cluster_->consumer_history(name);
+      const std::size_t read = history.records.size();
       if (read != last_progress->first) {
-        *last_progress = {read, cluster_->now()};
-        cluster_->sim().schedule_after(SimDuration::from_ms(*timeout_ms), step_kind_,
-                                       [check] { (*check)(); });
+        *last_progress = {read, history.records.back().consumed_at};
+        const SimTime quiet_until = last_progress->second + SimDuration::from_ms(*timeout_ms);
+        cluster_->sim().schedule_at(std::max(quiet_until, cluster_->now()), step_kind_,
+                                    [check] { (*check)(); });
         return;
       }
       *timed_out = true;

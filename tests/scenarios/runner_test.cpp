@@ -7,6 +7,7 @@
 #include "scenarios/library.h"
 #include "scenarios/parser.h"
 #include "scenarios/runner.h"
+#include "sim/clients/client_history.h"
 
 namespace ksim::scenarios {
 namespace {
@@ -130,6 +131,25 @@ expect sent acks=0 == 200
   CHECK_THAT(run.text, Catch::Contains("[p0] 200 records sent, 20.0 records/sec (0.00 MB/sec), "
                                        "5.86 ms avg latency, 112.00 ms max latency, 5 ms 50th"));
   CHECK_THAT(run.text, !Catch::Contains("[p0] 0 records sent"));
+}
+
+TEST_CASE("a console consumer's --timeout-ms runs from the last record it read",
+          "[scenarios][runner]") {
+  // ConsoleConsumer throws its TimeoutException when a poll returns nothing for --timeout-ms:
+  // the run ends exactly 10 s after the second record was read (and no later).
+  const Run run = run_script(kTopic + R"(kafka-console-producer.sh --bootstrap-server localhost:9092 --topic t
+> a
+> b
+kafka-console-consumer.sh --bootstrap-server localhost:9092 --from-beginning --topic t --timeout-ms 10000
+expect consumed == 2
+)");
+  INFO(run.text);
+  CHECK(run.runner->passed());
+  const sim::clients::ConsumerHistory& history = run.runner->cluster().consumer_history("console-consumer-1");
+  REQUIRE(history.records.size() == 2);
+  CHECK(run.runner->cluster().now() == history.records[1].consumed_at + sim::SimDuration::from_s(10));
+  CHECK_THAT(run.text, Catch::Contains("org.apache.kafka.common.errors.TimeoutException\n"
+                                       "Processed a total of 2 messages\n"));
 }
 
 TEST_CASE("a console producer's refused records print Kafka's error, and `failed` sees it",
