@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
+#include <utility>
 
 #include "core/controller/zk_cli.h"
 #include "core/controller/zk_kafka_admin_znodes.h"
@@ -47,8 +49,24 @@ std::string format_consumed(const ConsoleConsumerTool& tool,
 }  // namespace
 
 std::string kafka_exception_class(const std::string& error_name) {
-  if (error_name == "REQUEST_TIMED_OUT" || error_name == "TIMED_OUT") {
-    return "org.apache.kafka.common.errors.TimeoutException";
+  // The errors whose exception is not simply the name in CamelCase + "Exception" (Errors.java).
+  static constexpr std::pair<std::string_view, std::string_view> irregular[] = {
+      {"REQUEST_TIMED_OUT", "TimeoutException"},
+      {"TIMED_OUT", "TimeoutException"},
+      {"NETWORK_EXCEPTION", "NetworkException"},
+      {"UNKNOWN_SERVER_ERROR", "UnknownServerException"},
+      {"KAFKA_STORAGE_ERROR", "KafkaStorageException"},
+      {"CORRUPT_MESSAGE", "CorruptRecordException"},
+      {"MESSAGE_TOO_LARGE", "RecordTooLargeException"},
+      {"RECORD_LIST_TOO_LARGE", "RecordBatchTooLargeException"},
+      {"INVALID_TOPIC_EXCEPTION", "InvalidTopicException"},
+      {"OUT_OF_ORDER_SEQUENCE_NUMBER", "OutOfOrderSequenceException"},
+      {"DUPLICATE_SEQUENCE_NUMBER", "DuplicateSequenceException"},
+      {"TOPIC_ALREADY_EXISTS", "TopicExistsException"},
+      {"STALE_CONTROLLER_EPOCH", "ControllerMovedException"},
+  };
+  for (const auto& [name, exception] : irregular) {
+    if (error_name == name) return fmt::format("org.apache.kafka.common.errors.{}", exception);
   }
   std::string camel;
   bool upper = true;
@@ -140,10 +158,10 @@ void ScenarioRunner::run_console_producer(const ToolCommand& command,
   const std::string name = command.job_name.empty()
                                ? fmt::format("console-producer-{}", ++console_producers_)
                                : command.job_name;
-  // ConsoleProducer's own defaults: linger.ms from --timeout (1000 ms)
-  // and retries from --message-send-max-retries (3).
-  std::vector<std::pair<std::string, std::string>> config = {{"linger.ms", "1000"},
-                                                             {"retries", "3"}};
+  // ConsoleProducer's own defaults: linger.ms from --timeout (1000 ms), retries from
+  // --message-send-max-retries (3) and request.timeout.ms from --request-timeout-ms (1500).
+  std::vector<std::pair<std::string, std::string>> config = {
+      {"linger.ms", "1000"}, {"retries", "3"}, {"request.timeout.ms", "1500"}};
   for (const auto& property : tool.producer_properties) config.push_back(property);
   sim::clients::ProducerProcess& producer = cluster_->add_producer(name, config);
   auto job = std::make_unique<Job>();

@@ -7,6 +7,7 @@
 #include "scenarios/library.h"
 #include "scenarios/parser.h"
 #include "scenarios/runner.h"
+#include "scenarios/runner_internal.h"
 #include "sim/clients/client_history.h"
 
 namespace ksim::scenarios {
@@ -150,6 +151,42 @@ expect consumed == 2
   CHECK(run.runner->cluster().now() == history.records[1].consumed_at + sim::SimDuration::from_s(10));
   CHECK_THAT(run.text, Catch::Contains("org.apache.kafka.common.errors.TimeoutException\n"
                                        "Processed a total of 2 messages\n"));
+}
+
+TEST_CASE("the console producer waits --request-timeout-ms (1500) per attempt, 4 attempts",
+          "[scenarios][runner]") {
+  // ConsoleProducer's defaults: linger.ms 1000 (--timeout), retries 3
+  // (--message-send-max-retries), request.timeout.ms 1500 (--request-timeout-ms). An acks=all
+  // request to a leader whose followers are cut off is never answered in time.
+  const Run run = run_script(kTopic + R"(isolate leader t-0 from brokers
+kafka-console-producer.sh --bootstrap-server localhost:9092 --topic t --producer-property acks=all
+> waits
+expect acknowledged == 0
+)");
+  INFO(run.text);
+  CHECK(run.runner->passed());
+  const sim::clients::ProducerHistory& history =
+      run.runner->cluster().producer_history("console-producer-1");
+  REQUIRE(history.records.size() == 1);
+  REQUIRE(history.records[0].outcome.has_value());
+  const client::SendOutcome& outcome = *history.records[0].outcome;
+  CHECK(outcome.attempts == 4);
+  // Its first metadata (104 ms), linger 1000 ms, then 4 attempts of 1500 ms with 3 backoffs of
+  // 100 ms between them (with Kafka's producer defaults it would wait 30 s per attempt).
+  CHECK(outcome.completion_time_ms - outcome.send_time_ms == 104 + 1000 + 4 * 1500 + 3 * 100);
+}
+
+TEST_CASE("errors print as Kafka's exception classes", "[scenarios][runner]") {
+  const std::string prefix = "org.apache.kafka.common.errors.";
+  CHECK(kafka_exception_class("NOT_ENOUGH_REPLICAS") == prefix + "NotEnoughReplicasException");
+  CHECK(kafka_exception_class("NOT_LEADER_OR_FOLLOWER") == prefix + "NotLeaderOrFollowerException");
+  CHECK(kafka_exception_class("REQUEST_TIMED_OUT") == prefix + "TimeoutException");
+  // Not "NetworkExceptionException": the names Errors.java does not derive from the error's.
+  CHECK(kafka_exception_class("NETWORK_EXCEPTION") == prefix + "NetworkException");
+  CHECK(kafka_exception_class("KAFKA_STORAGE_ERROR") == prefix + "KafkaStorageException");
+  CHECK(kafka_exception_class("MESSAGE_TOO_LARGE") == prefix + "RecordTooLargeException");
+  CHECK(kafka_exception_class("OUT_OF_ORDER_SEQUENCE_NUMBER") ==
+        prefix + "OutOfOrderSequenceException");
 }
 
 TEST_CASE("a console producer's refused records print Kafka's error, and `failed` sees it",
