@@ -75,7 +75,15 @@ void ScenarioRunner::perf_test_tick(const std::string& name) {
   for (; job.sent < due; ++job.sent) {
     producer->send(tool.topic, std::nullopt, perf_record_value(job.sent, tool.record_size));
   }
-  if (job.sent >= tool.num_records) return;
+  if (job.sent >= tool.num_records) {
+    // The tool ends (its final line) once the last record has its outcome: look soon, not at
+    // the next 5 s report.
+    cluster_->sim().schedule_after(SimDuration::from_ms(100), job_kind_, [this, name] {
+      Job& running = *jobs_.at(name);
+      if (!running.done) perf_test_report(running, false);
+    });
+    return;
+  }
   SimDuration next = SimDuration::from_ms(1);
   if (tool.throughput > 0 && tool.throughput <= 1000) {
     // The time the next record is due.

@@ -134,6 +134,22 @@ expect sent acks=0 == 200
   CHECK_THAT(run.text, !Catch::Contains("[p0] 0 records sent"));
 }
 
+TEST_CASE("a foreground perf test ends once its last record is acknowledged",
+          "[scenarios][runner]") {
+  // 20 records at 10 a second: the last is sent at 1.9 s and acknowledged a few ms later; the
+  // tool's final line follows within 100 ms, not at its next 5 s report.
+  const Run run = run_script(kTopic + R"(kafka-producer-perf-test.sh --topic t --num-records 20 --throughput 10 --record-size 100 --producer-props acks=1
+expect acknowledged == 20
+)");
+  INFO(run.text);
+  CHECK(run.runner->passed());
+  CHECK_THAT(run.text, Catch::Contains("\n20 records sent, 10.0 records/sec (0.00 MB/sec), "));
+  CHECK_THAT(run.text, !Catch::Contains("4.0 records/sec"));
+  const sim::SimTime started = run.runner->cluster().producer_history("producer-perf-test-1")
+                                   .records.front().sent_at;
+  CHECK(run.runner->cluster().now() - started == sim::SimDuration::from_us(2000000));
+}
+
 TEST_CASE("a console consumer's --timeout-ms runs from the last record it read",
           "[scenarios][runner]") {
   // ConsoleConsumer throws its TimeoutException when a poll returns nothing for --timeout-ms:
