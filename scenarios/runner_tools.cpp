@@ -8,6 +8,8 @@
 #include <cctype>
 #include <set>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/controller/zk_cli.h"
@@ -140,8 +142,24 @@ ToolRun run_preferred_replica_election_command(sim::cluster::KafkaCluster& clust
 }  // namespace
 
 std::string kafka_exception_class(const std::string& error_name) {
-  if (error_name == "REQUEST_TIMED_OUT" || error_name == "TIMED_OUT") {
-    return "org.apache.kafka.common.errors.TimeoutException";
+  // The errors whose exception is not simply the name in CamelCase + "Exception" (Errors.java).
+  static constexpr std::pair<std::string_view, std::string_view> irregular[] = {
+      {"REQUEST_TIMED_OUT", "TimeoutException"},
+      {"TIMED_OUT", "TimeoutException"},
+      {"NETWORK_EXCEPTION", "NetworkException"},
+      {"UNKNOWN_SERVER_ERROR", "UnknownServerException"},
+      {"KAFKA_STORAGE_ERROR", "KafkaStorageException"},
+      {"CORRUPT_MESSAGE", "CorruptRecordException"},
+      {"MESSAGE_TOO_LARGE", "RecordTooLargeException"},
+      {"RECORD_LIST_TOO_LARGE", "RecordBatchTooLargeException"},
+      {"INVALID_TOPIC_EXCEPTION", "InvalidTopicException"},
+      {"OUT_OF_ORDER_SEQUENCE_NUMBER", "OutOfOrderSequenceException"},
+      {"DUPLICATE_SEQUENCE_NUMBER", "DuplicateSequenceException"},
+      {"TOPIC_ALREADY_EXISTS", "TopicExistsException"},
+      {"STALE_CONTROLLER_EPOCH", "ControllerMovedException"},
+  };
+  for (const auto& [name, exception] : irregular) {
+    if (error_name == name) return fmt::format("org.apache.kafka.common.errors.{}", exception);
   }
   std::string camel;
   bool upper = true;
@@ -233,10 +251,10 @@ void ScenarioRunner::run_console_producer(const ToolCommand& command,
   const std::string name = command.job_name.empty()
                                ? fmt::format("console-producer-{}", ++console_producers_)
                                : command.job_name;
-  // ConsoleProducer's own defaults: linger.ms from --timeout (1000 ms)
-  // and retries from --message-send-max-retries (3).
-  std::vector<std::pair<std::string, std::string>> config = {{"linger.ms", "1000"},
-                                                             {"retries", "3"}};
+  // ConsoleProducer's own defaults: linger.ms from --timeout (1000 ms), retries from
+  // --message-send-max-retries (3) and request.timeout.ms from --request-timeout-ms (1500).
+  std::vector<std::pair<std::string, std::string>> config = {
+      {"linger.ms", "1000"}, {"retries", "3"}, {"request.timeout.ms", "1500"}};
   for (const auto& property : tool.producer_properties) config.push_back(property);
   sim::clients::ProducerProcess& producer = cluster_->add_producer(name, config);
   add_job(name, static_cast<int>(Job::Kind::console_producer), command);
@@ -371,15 +389,18 @@ void ScenarioRunner::run_console_consumer(const ToolCommand& command,
     run_next_step();
   };
   if (timeout_ms) {
-    // A check at the end of each quiet period; a record read meanwhile starts a new one.
+    // ConsoleConsumer gives up when a poll returns nothing for --timeout-ms: a check at the end
+    // of each quiet period, which starts at the last record read.
     auto check = std::make_shared<std::function<void()>>();
     *check = [this, name, timeout_ms, last_progress, timed_out, finished, check] {
       if (!blocked_ || *finished) return;
-      const std::size_t read = cluster_->consumer_history(name).records.size();
+      const sim::clients::ConsumerHistory& history = cluster_->consumer_history(name);
+      const std::size_t read = history.records.size();
       if (read != last_progress->first) {
-        *last_progress = {read, cluster_->now()};
-        cluster_->sim().schedule_after(SimDuration::from_ms(*timeout_ms), step_kind_,
-                                       [check] { (*check)(); });
+        *last_progress = {read, history.records.back().consumed_at};
+        const SimTime quiet_until = last_progress->second + SimDuration::from_ms(*timeout_ms);
+        cluster_->sim().schedule_at(std::max(quiet_until, cluster_->now()), step_kind_,
+                                    [check] { (*check)(); });
         return;
       }
       *timed_out = true;

@@ -7,6 +7,8 @@
 #include "scenarios/library.h"
 #include "scenarios/parser.h"
 #include "scenarios/runner.h"
+#include "scenarios/runner_internal.h"
+#include "sim/clients/client_history.h"
 
 namespace ksim::scenarios {
 namespace {
@@ -205,6 +207,96 @@ expect output contains "There is no active reassignment of partition m-0, but re
                              "\"replicas\":[0,1],\"log_dirs\":[\"any\",\"any\"]}]}\n\n"
                              "Save this to use as the --reassignment-json-file option during "
                              "rollback\nSuccessfully started partition reassignment for m-0\n"));
+}
+
+TEST_CASE("an acks=0 perf test counts each record, its bytes and latency once it is sent",
+          "[scenarios][runner]") {
+  // Kafka's callback fires without an error when an acks=0 request leaves: the periodic lines
+  // count those records as the final line does.
+  const Run run = run_script(kTopic + R"(kafka-producer-perf-test.sh --topic t --num-records 200 --throughput 20 --record-size 100 --producer-props acks=0 client.id=p0 &
+wait 12s
+expect sent acks=0 == 200
+)");
+  INFO(run.text);
+  CHECK(run.runner->passed());
+  CHECK_THAT(run.text, Catch::Contains("[p0] 100 records sent, 20.0 records/sec (0.00 MB/sec), "
+                                       "6.7 ms avg latency, 112.0 ms max latency.\n"));
+  CHECK_THAT(run.text, Catch::Contains("[p0] 100 records sent, 20.0 records/sec (0.00 MB/sec), "
+                                       "5.0 ms avg latency, 5.0 ms max latency.\n"));
+  CHECK_THAT(run.text, Catch::Contains("[p0] 200 records sent, 20.0 records/sec (0.00 MB/sec), "
+                                       "5.86 ms avg latency, 112.00 ms max latency, 5 ms 50th"));
+  CHECK_THAT(run.text, !Catch::Contains("[p0] 0 records sent"));
+}
+
+TEST_CASE("a foreground perf test ends once its last record is acknowledged",
+          "[scenarios][runner]") {
+  // 20 records at 10 a second: the last is sent at 1.9 s and acknowledged a few ms later; the
+  // tool's final line follows within 100 ms, not at its next 5 s report.
+  const Run run = run_script(kTopic + R"(kafka-producer-perf-test.sh --topic t --num-records 20 --throughput 10 --record-size 100 --producer-props acks=1
+expect acknowledged == 20
+)");
+  INFO(run.text);
+  CHECK(run.runner->passed());
+  CHECK_THAT(run.text, Catch::Contains("\n20 records sent, 10.0 records/sec (0.00 MB/sec), "));
+  CHECK_THAT(run.text, !Catch::Contains("4.0 records/sec"));
+  const sim::SimTime started = run.runner->cluster().producer_history("producer-perf-test-1")
+                                   .records.front().sent_at;
+  CHECK(run.runner->cluster().now() - started == sim::SimDuration::from_us(2000000));
+}
+
+TEST_CASE("a console consumer's --timeout-ms runs from the last record it read",
+          "[scenarios][runner]") {
+  // ConsoleConsumer throws its TimeoutException when a poll returns nothing for --timeout-ms:
+  // the run ends exactly 10 s after the second record was read (and no later).
+  const Run run = run_script(kTopic + R"(kafka-console-producer.sh --bootstrap-server localhost:9092 --topic t
+> a
+> b
+kafka-console-consumer.sh --bootstrap-server localhost:9092 --from-beginning --topic t --timeout-ms 10000
+expect consumed == 2
+)");
+  INFO(run.text);
+  CHECK(run.runner->passed());
+  const sim::clients::ConsumerHistory& history = run.runner->cluster().consumer_history("console-consumer-1");
+  REQUIRE(history.records.size() == 2);
+  CHECK(run.runner->cluster().now() == history.records[1].consumed_at + sim::SimDuration::from_s(10));
+  CHECK_THAT(run.text, Catch::Contains("org.apache.kafka.common.errors.TimeoutException\n"
+                                       "Processed a total of 2 messages\n"));
+}
+
+TEST_CASE("the console producer waits --request-timeout-ms (1500) per attempt, 4 attempts",
+          "[scenarios][runner]") {
+  // ConsoleProducer's defaults: linger.ms 1000 (--timeout), retries 3
+  // (--message-send-max-retries), request.timeout.ms 1500 (--request-timeout-ms). An acks=all
+  // request to a leader whose followers are cut off is never answered in time.
+  const Run run = run_script(kTopic + R"(isolate leader t-0 from brokers
+kafka-console-producer.sh --bootstrap-server localhost:9092 --topic t --producer-property acks=all
+> waits
+expect acknowledged == 0
+)");
+  INFO(run.text);
+  CHECK(run.runner->passed());
+  const sim::clients::ProducerHistory& history =
+      run.runner->cluster().producer_history("console-producer-1");
+  REQUIRE(history.records.size() == 1);
+  REQUIRE(history.records[0].outcome.has_value());
+  const client::SendOutcome& outcome = *history.records[0].outcome;
+  CHECK(outcome.attempts == 4);
+  // Its first metadata (104 ms), linger 1000 ms, then 4 attempts of 1500 ms with 3 backoffs of
+  // 100 ms between them (with Kafka's producer defaults it would wait 30 s per attempt).
+  CHECK(outcome.completion_time_ms - outcome.send_time_ms == 104 + 1000 + 4 * 1500 + 3 * 100);
+}
+
+TEST_CASE("errors print as Kafka's exception classes", "[scenarios][runner]") {
+  const std::string prefix = "org.apache.kafka.common.errors.";
+  CHECK(kafka_exception_class("NOT_ENOUGH_REPLICAS") == prefix + "NotEnoughReplicasException");
+  CHECK(kafka_exception_class("NOT_LEADER_OR_FOLLOWER") == prefix + "NotLeaderOrFollowerException");
+  CHECK(kafka_exception_class("REQUEST_TIMED_OUT") == prefix + "TimeoutException");
+  // Not "NetworkExceptionException": the names Errors.java does not derive from the error's.
+  CHECK(kafka_exception_class("NETWORK_EXCEPTION") == prefix + "NetworkException");
+  CHECK(kafka_exception_class("KAFKA_STORAGE_ERROR") == prefix + "KafkaStorageException");
+  CHECK(kafka_exception_class("MESSAGE_TOO_LARGE") == prefix + "RecordTooLargeException");
+  CHECK(kafka_exception_class("OUT_OF_ORDER_SEQUENCE_NUMBER") ==
+        prefix + "OutOfOrderSequenceException");
 }
 
 TEST_CASE("a console producer's refused records print Kafka's error, and `failed` sees it",
