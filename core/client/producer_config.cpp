@@ -24,7 +24,7 @@ std::string trim(const std::string& s) {
 }
 
 template <typename T>
-T parse_number(const std::string& name, const std::string& raw, const char* type_name) {
+T parse_trimmed_number(const std::string& name, const std::string& raw, const char* type_name) {
   const std::string value = trim(raw);
   T parsed{};
   const auto* end = value.data() + value.size();
@@ -36,10 +36,10 @@ T parse_number(const std::string& name, const std::string& raw, const char* type
 }
 
 std::int32_t parse_int(const std::string& name, const std::string& value) {
-  return parse_number<std::int32_t>(name, value, "INT");
+  return parse_trimmed_number<std::int32_t>(name, value, "INT");
 }
 std::int64_t parse_long(const std::string& name, const std::string& value) {
-  return parse_number<std::int64_t>(name, value, "LONG");
+  return parse_trimmed_number<std::int64_t>(name, value, "LONG");
 }
 
 bool parse_boolean(const std::string& name, const std::string& raw) {

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/controller/kafka_version.h"
 #include "core/protocol/errors.h"
 
 namespace ksim::controller {
@@ -40,6 +41,10 @@ inline constexpr std::string_view admin_command_failed = "kafka.common.AdminComm
 inline constexpr std::string_view illegal_argument = "java.lang.IllegalArgumentException";
 inline constexpr std::string_view number_format = "java.lang.NumberFormatException";
 }  // namespace java_exception
+
+// Kafka 0.10.1 (KIP-4) gave admin errors their ApiExceptions; before it every assignment error was
+// an AdminOperationException and the others kafka.common.* exceptions.
+inline bool has_api_exceptions(KafkaVersion version) { return version >= KafkaVersion{0, 10, 1}; }
 
 // UNKNOWN_SERVER_ERROR (-1): what a broker answers for an exception without a protocol code.
 inline constexpr protocol::Error unknown_server_error = static_cast<protocol::Error>(-1);

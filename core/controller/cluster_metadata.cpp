@@ -8,7 +8,7 @@
 namespace ksim::controller {
 namespace {
 
-std::optional<std::int32_t> parse_id(const std::string& text) {
+std::optional<std::int32_t> parse_broker_id(const std::string& text) {
   std::int32_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
@@ -62,7 +62,7 @@ ClusterMetadata read_cluster_metadata(const zk::DataTree& tree) {
   ClusterMetadata metadata;
   if (const zk::DataNode* ids = tree.node(ZkPaths::broker_ids)) {
     for (const std::string& child : ids->children) {
-      const std::optional<std::int32_t> id = parse_id(child);
+      const std::optional<std::int32_t> id = parse_broker_id(child);
       if (!id) continue;
       const zk::DataNode* node = tree.node(ZkPaths::broker_id(*id));
       if (node == nullptr || !node->data) continue;  // mid-registration: null data

@@ -9,12 +9,6 @@ namespace {
 using zk::CreateMode;
 using zk::Op;
 
-ZkWrite guarded(Op op, std::int32_t controller_epoch_zk_version, bool node_exists_is_ok = false) {
-  return ZkWrite{{Op::check(std::string(ZkPaths::controller_epoch), controller_epoch_zk_version),
-                  std::move(op)},
-                 node_exists_is_ok};
-}
-
 TopicAssignment topic_assignment(const ReplicaAssignment& assignment,
                                  const std::optional<std::string>& topic_id, KafkaVersion version) {
   TopicAssignment body;
@@ -39,6 +33,12 @@ zk::JavaVersion default_java_version(KafkaVersion version) {
 
 std::int32_t topic_znode_version(KafkaVersion version) {
   return version >= KafkaVersion{3, 0, 0} ? 3 : 2;
+}
+
+ZkWrite guarded(zk::Op op, std::int32_t controller_epoch_zk_version, bool node_exists_is_ok) {
+  return ZkWrite{{Op::check(std::string(ZkPaths::controller_epoch), controller_epoch_zk_version),
+                  std::move(op)},
+                 node_exists_is_ok};
 }
 
 std::vector<ZkWrite> create_partition_state_writes(

@@ -37,6 +37,11 @@ struct ZkWrite {
   bool node_exists_is_ok = false;
 };
 
+// The controller epoch guard: "check /controller_epoch <controller_epoch_zk_version>" then `op`,
+// as one multi.
+ZkWrite guarded(zk::Op op, std::int32_t controller_epoch_zk_version,
+                bool node_exists_is_ok = false);
+
 // The Scala a Kafka release was built with for its znode JSON (2.13 for 3.x, 2.12 for 2.x), and
 // the Java its Properties come from in classrooms (9+ for 3.x, 8 for 2.x and older).
 zk::ScalaVersion default_scala_version(KafkaVersion version);

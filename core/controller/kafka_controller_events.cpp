@@ -5,17 +5,18 @@
 #include <algorithm>
 
 #include "core/controller/kafka_controller.h"
+#include "core/controller/kafka_controller_internal.h"
 #include "core/controller/zk_kafka_admin_znodes.h"
 #include "core/controller/zk_kafka_paths.h"
 #include "core/controller/zk_kafka_znodes.h"
 
 namespace ksim::controller {
-namespace {
 
 using storage::TopicPartition;
 using zk::Code;
+using namespace detail;
 
-std::string path(std::string_view p) { return std::string(p); }
+namespace {
 
 bool contains(const std::vector<std::int32_t>& values, std::int32_t value) {
   return std::find(values.begin(), values.end(), value) != values.end();
@@ -28,10 +29,6 @@ std::vector<std::int32_t> minus(const std::vector<std::int32_t>& a,
     if (!contains(b, v)) result.push_back(v);
   }
   return result;
-}
-
-ZkWrite guarded(zk::Op op, std::int32_t epoch_zk_version) {
-  return ZkWrite{{zk::Op::check(path(ZkPaths::controller_epoch), epoch_zk_version), std::move(op)}};
 }
 
 // Runs `each` on the items one after the other (each calls its continuation when done), then

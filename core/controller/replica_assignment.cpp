@@ -13,8 +13,6 @@
 namespace ksim::controller {
 namespace {
 
-// Before 0.10.1 every assignment error was an AdminOperationException.
-bool has_api_exceptions(KafkaVersion version) { return version >= KafkaVersion{0, 10, 1}; }
 bool has_sentence_messages(KafkaVersion version) { return version >= KafkaVersion{1, 1, 0}; }
 
 [[noreturn]] void throw_invalid_partitions(KafkaVersion version) {

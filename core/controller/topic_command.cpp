@@ -19,7 +19,6 @@ namespace {
 
 using Action = TopicCommandAction;
 
-bool has_api_exceptions(KafkaVersion v) { return v >= KafkaVersion{0, 10, 1}; }
 bool uses_admin_zk_client_words(KafkaVersion v) { return v >= KafkaVersion{1, 1, 0}; }
 bool plain_created_message(KafkaVersion v) { return v >= KafkaVersion{2, 2, 0}; }
 bool topic_service_era(KafkaVersion v) { return v >= KafkaVersion{2, 2, 0}; }

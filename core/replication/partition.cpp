@@ -6,15 +6,9 @@
 #include <cassert>
 #include <stdexcept>
 
+#include "core/replication/replica_ids.h"
+
 namespace ksim::replication {
-
-namespace {
-
-bool contains(const std::vector<std::int32_t>& ids, std::int32_t id) {
-  return std::find(ids.begin(), ids.end(), id) != ids.end();
-}
-
-}  // namespace
 
 const std::vector<std::int32_t>& IsrState::maximal_isr() const {
   if (pending == Pending::expand) return proposed_isr;  // the committed ISR plus the new member

@@ -4,16 +4,9 @@
 #include <algorithm>
 
 #include "core/replication/partition.h"
+#include "core/replication/replica_ids.h"
 
 namespace ksim::replication {
-
-namespace {
-
-bool contains(const std::vector<std::int32_t>& ids, std::int32_t id) {
-  return std::find(ids.begin(), ids.end(), id) != ids.end();
-}
-
-}  // namespace
 
 void Partition::update_follower_fetch_state(Replica& replica, std::int64_t fetch_offset,
                                             std::int64_t follower_log_start_offset,

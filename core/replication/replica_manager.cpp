@@ -2,15 +2,12 @@
 
 #include <algorithm>
 
+#include "core/replication/replica_ids.h"
 #include "core/storage/errors.h"
 
 namespace ksim::replication {
 
 namespace {
-
-bool contains(const std::vector<std::int32_t>& ids, std::int32_t id) {
-  return std::find(ids.begin(), ids.end(), id) != ids.end();
-}
 
 // Fixed-rate scheduling: the next run after `now_ms`, keeping the original phase.
 std::int64_t next_run_after(std::int64_t scheduled_ms, std::int64_t now_ms,

@@ -8,8 +8,6 @@ namespace ksim::consumer_test {
 namespace {
 
 using protocol::Error;
-const TopicPartition t0{"t", 0};
-const TopicPartition t1{"t", 1};
 
 // A consumer assigned t-0 whose metadata says broker 1 leads in epoch 5.
 client::KafkaConsumer& with_metadata(client::KafkaConsumer& consumer,

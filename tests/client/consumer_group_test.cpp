@@ -11,8 +11,6 @@ namespace ksim::consumer_test {
 namespace {
 
 using protocol::Error;
-const TopicPartition t0{"t", 0};
-const TopicPartition t1{"t", 1};
 const TopicPartition t2{"t", 2};
 
 template <typename Body>

@@ -16,6 +16,10 @@ namespace ksim::consumer_test {
 using client::ConsumerOutboundRequest;
 using storage::TopicPartition;
 
+// Partitions 0 and 1 of topic "t".
+inline const TopicPartition t0{"t", 0};
+inline const TopicPartition t1{"t", 1};
+
 inline client::ConsumerConfig config_of(
     std::vector<std::pair<std::string, std::string>> properties) {
   return client::ConsumerConfig::parse(properties);

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/client/kafka_producer.h"
@@ -194,6 +195,21 @@ inline void exchange(KafkaProducer& producer, FakeCluster& cluster, std::int64_t
       producer.handle_response(request.correlation_id, cluster.answer(request), now_ms);
     }
   }
+}
+
+// Answers every non-produce request of one poll; returns the produce requests unanswered.
+inline std::vector<OutboundRequest> poll_answering_control(KafkaProducer& producer,
+                                                           FakeCluster& cluster,
+                                                           std::int64_t now_ms) {
+  std::vector<OutboundRequest> produce;
+  for (const auto& request : producer.poll(now_ms)) {
+    if (std::holds_alternative<protocol::ProduceRequest>(request.body)) {
+      produce.push_back(request);
+    } else {
+      producer.handle_response(request.correlation_id, cluster.answer(request), now_ms);
+    }
+  }
+  return produce;
 }
 
 // Runs the producer against the cluster from `from_ms` until no send is left, waking up when it

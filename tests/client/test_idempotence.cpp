@@ -8,19 +8,6 @@ using namespace ksim::client::test;
 
 namespace {
 
-std::vector<OutboundRequest> poll_answering_control(KafkaProducer& producer, FakeCluster& cluster,
-                                                    std::int64_t now_ms) {
-  std::vector<OutboundRequest> produce;
-  for (const auto& request : producer.poll(now_ms)) {
-    if (std::holds_alternative<protocol::ProduceRequest>(request.body)) {
-      produce.push_back(request);
-    } else {
-      producer.handle_response(request.correlation_id, cluster.answer(request), now_ms);
-    }
-  }
-  return produce;
-}
-
 // Polls (answering metadata and InitProducerId) until produce requests come out.
 std::vector<OutboundRequest> next_produce(KafkaProducer& producer, FakeCluster& cluster,
                                           std::int64_t now_ms) {

@@ -8,20 +8,6 @@ using namespace ksim::client::test;
 
 namespace {
 
-// Answers every non-produce request of one poll; returns the produce requests unanswered.
-std::vector<OutboundRequest> poll_answering_control(KafkaProducer& producer, FakeCluster& cluster,
-                                                    std::int64_t now_ms) {
-  std::vector<OutboundRequest> produce;
-  for (const auto& request : producer.poll(now_ms)) {
-    if (std::holds_alternative<protocol::ProduceRequest>(request.body)) {
-      produce.push_back(request);
-    } else {
-      producer.handle_response(request.correlation_id, cluster.answer(request), now_ms);
-    }
-  }
-  return produce;
-}
-
 protocol::ProduceResponse error_response(const OutboundRequest& request, protocol::Error error) {
   protocol::ProduceResponse response;
   for (const auto& p : std::get<protocol::ProduceRequest>(request.body).partitions) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/clients/producer_process.h"
 #include "sim/cluster/kafka_cluster.h"
 
 namespace ksim::sim::cluster::test {
@@ -91,6 +92,23 @@ inline std::vector<std::string> values_of(const FetchOutcome& outcome) {
   std::vector<std::string> values;
   for (const auto& [offset, value] : outcome.records) values.push_back(value);
   return values;
+}
+
+// Sends `count` unkeyed records "v<first>", "v<first + 1>", ... to topic "t", one every
+// `interval`, running the cluster meanwhile.
+inline void send_stream(KafkaCluster& cluster, clients::ProducerProcess& producer, int first,
+                        int count, SimDuration interval) {
+  for (int i = first; i < first + count; ++i) {
+    producer.send("t", std::nullopt, fmt::format("v{}", i));
+    cluster.run_for(interval);
+  }
+}
+
+// Runs until every send of `producer` has its outcome (acknowledged or failed).
+inline void wait_for_outcomes(KafkaCluster& cluster, const std::string& producer,
+                              SimDuration timeout = 180_s) {
+  cluster.run_until([&] { return cluster.producer_history(producer).in_flight() == 0; }, timeout,
+                    "every send has its outcome");
 }
 
 }  // namespace ksim::sim::cluster::test

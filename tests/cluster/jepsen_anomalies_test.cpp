@@ -12,14 +12,6 @@ namespace ksim::sim::cluster::test {
 
 namespace {
 
-void send_stream(KafkaCluster& cluster, clients::ProducerProcess& producer, int first, int count,
-                 SimDuration interval) {
-  for (int i = first; i < first + count; ++i) {
-    producer.send("t", std::nullopt, fmt::format("v{}", i));
-    cluster.run_for(interval);
-  }
-}
-
 // A consumer reading partition t-0 from the beginning, all along.
 clients::ConsumerProcess& reader(KafkaCluster& cluster) {
   clients::ConsumerProcess& consumer =

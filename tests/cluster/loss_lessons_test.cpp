@@ -35,21 +35,6 @@ std::set<std::string> final_values(KafkaCluster& cluster, const storage::TopicPa
   return {values.begin(), values.end()};
 }
 
-// Sends `count` records, one every `interval`, running the cluster meanwhile.
-void send_stream(KafkaCluster& cluster, clients::ProducerProcess& producer, int first, int count,
-                 SimDuration interval) {
-  for (int i = first; i < first + count; ++i) {
-    producer.send("t", std::nullopt, fmt::format("v{}", i));
-    cluster.run_for(interval);
-  }
-}
-
-void wait_for_outcomes(KafkaCluster& cluster, const std::string& producer,
-                       SimDuration timeout = 180_s) {
-  cluster.run_until([&] { return cluster.producer_history(producer).in_flight() == 0; }, timeout,
-                    "every send has its outcome");
-}
-
 std::size_t count_missing(const clients::ProducerHistory& history,
                           const std::set<std::string>& present,
                           const std::function<bool(const clients::ProducedRecord&)>& which) {

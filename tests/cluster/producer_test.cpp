@@ -8,16 +8,6 @@
 
 namespace ksim::sim::cluster::test {
 
-namespace {
-
-void wait_for_outcomes(KafkaCluster& cluster, const std::string& producer,
-                       SimDuration timeout = 60_s) {
-  cluster.run_until([&] { return cluster.producer_history(producer).in_flight() == 0; }, timeout,
-                    "every send has its outcome");
-}
-
-}  // namespace
-
 TEST_CASE("an idempotent producer's keyed records land where murmur2 puts them", "[cluster]") {
   KafkaCluster cluster(cluster_options(21));
   cluster.start();
@@ -29,7 +19,7 @@ TEST_CASE("an idempotent producer's keyed records land where murmur2 puts them",
   for (int i = 0; i < 12; ++i) {
     producer.send("t", fmt::format("key-{}", i), fmt::format("value-{}", i));
   }
-  wait_for_outcomes(cluster, "producer-1");
+  wait_for_outcomes(cluster, "producer-1", 60_s);
 
   const clients::ProducerHistory& history = cluster.producer_history("producer-1");
   REQUIRE(history.records.size() == 12);

@@ -57,8 +57,8 @@ struct Cluster {
   }
 };
 
-LeaderAndIsr state(std::int32_t leader, std::vector<std::int32_t> isr, std::int32_t epoch,
-                   std::int32_t zk_version) {
+LeaderAndIsr leader_isr(std::int32_t leader, std::vector<std::int32_t> isr, std::int32_t epoch,
+                        std::int32_t zk_version) {
   return LeaderAndIsr{leader, epoch, std::move(isr), LeaderAndIsr::recovered, zk_version};
 }
 
@@ -71,7 +71,7 @@ TEST_CASE("the quickstart: a new topic's partition comes online led by its first
         R"({"controller_epoch":1,"leader":1,"version":1,"leader_epoch":0,"isr":[1,2,0]})");
   CHECK(cluster.fixture.data_version(state_path) == 0);
   CHECK(cluster.fixture.data(ZkPaths::topic_partition("my-replicated-topic", 0)) == "null");
-  CHECK(cluster.leader_and_isr(p0) == state(1, {1, 2, 0}, 0, 0));
+  CHECK(cluster.leader_and_isr(p0) == leader_isr(1, {1, 2, 0}, 0, 0));
   // What the controller believes is what ZooKeeper holds.
   CHECK(cluster.fixture.metadata().partition_state(p0)->leader_and_isr ==
         cluster.leader_and_isr(p0));
@@ -87,7 +87,7 @@ TEST_CASE("on_new_partitions: the writes Kafka makes", "[controller][zk]") {
   REQUIRE(decision.changes.size() == 1);
   CHECK(decision.changes[0].creates_znode);
   CHECK(decision.changes[0].reason == StateChangeReason::new_partition);
-  CHECK(decision.changes[0].state.leader_and_isr == state(2, {2, 0}, 0, 0));
+  CHECK(decision.changes[0].state.leader_and_isr == leader_isr(2, {2, 0}, 0, 0));
   CHECK(decision.changes[0].recipients == std::vector<std::int32_t>{2, 0});
   REQUIRE(decision.failures.size() == 1);
   CHECK(decision.failures[0].partition == TopicPartition{"t", 1});
@@ -122,7 +122,7 @@ TEST_CASE("kill -9 the leader: the next live ISR replica in assignment order lea
   const PartitionStateChange& change = decision.changes[0];
   CHECK(change.reason == StateChangeReason::offline_election);
   CHECK_FALSE(change.unclean);
-  CHECK(change.state.leader_and_isr == state(2, {2, 0}, 1, 0));  // expects zkVersion 0
+  CHECK(change.state.leader_and_isr == leader_isr(2, {2, 0}, 1, 0));  // expects zkVersion 0
   CHECK(change.written_state().leader_and_isr.zk_version == 1);
   CHECK(change.recipients == std::vector<std::int32_t>{2, 0});
   REQUIRE(decision.zk_writes.size() == 1);
@@ -133,7 +133,7 @@ TEST_CASE("kill -9 the leader: the next live ISR replica in assignment order lea
   CHECK(cluster.fixture.data(state_path) ==
         R"({"controller_epoch":1,"leader":2,"version":1,"leader_epoch":1,"isr":[2,0]})");
   CHECK(cluster.fixture.data_version(state_path) == 1);
-  CHECK(cluster.leader_and_isr(p0) == state(2, {2, 0}, 1, 1));
+  CHECK(cluster.leader_and_isr(p0) == leader_isr(2, {2, 0}, 1, 1));
   CHECK_FALSE(cluster.context.live_brokers.contains(1));
 }
 
@@ -143,7 +143,7 @@ TEST_CASE("a dead follower leaves the ISR and the leader epoch rises", "[control
   const ControllerDecision decision = cluster.kill({0});
   REQUIRE(decision.changes.size() == 1);
   CHECK(decision.changes[0].reason == StateChangeReason::replica_offline);
-  CHECK(decision.changes[0].state.leader_and_isr == state(2, {2}, 2, 1));
+  CHECK(decision.changes[0].state.leader_and_isr == leader_isr(2, {2}, 2, 1));
   CHECK(decision.changes[0].recipients == std::vector<std::int32_t>{1, 2});
   CHECK(cluster.fixture.data(state_path) ==
         R"({"controller_epoch":1,"leader":2,"version":1,"leader_epoch":2,"isr":[2]})");
@@ -162,7 +162,7 @@ TEST_CASE("the last ISR member dies: leader -1, the ISR keeps it, unclean off ke
         "OfflinePartitionLeaderElectionStrategy(false)");
   REQUIRE(decision.changes.size() == 1);
   CHECK(decision.changes[0].reason == StateChangeReason::replica_offline);
-  CHECK(cluster.leader_and_isr(p0) == state(-1, {2}, 3, 3));
+  CHECK(cluster.leader_and_isr(p0) == leader_isr(-1, {2}, 3, 3));
   CHECK(cluster.fixture.data(state_path) ==
         R"({"controller_epoch":1,"leader":-1,"version":1,"leader_epoch":3,"isr":[2]})");
 
@@ -181,7 +181,7 @@ TEST_CASE("the last ISR member dies: leader -1, the ISR keeps it, unclean off ke
     const ControllerDecision startup = on_broker_startup(cluster.context, {{0, std::nullopt}});
     REQUIRE(startup.changes.size() == 1);
     CHECK(startup.changes[0].unclean);
-    CHECK(startup.changes[0].state.leader_and_isr == state(0, {0}, 4, 3));
+    CHECK(startup.changes[0].state.leader_and_isr == leader_isr(0, {0}, 4, 3));
     cluster.adopt(startup);
     CHECK(cluster.fixture.data(state_path) ==
           R"({"controller_epoch":1,"leader":0,"version":1,"leader_epoch":4,"isr":[0]})");
@@ -190,7 +190,7 @@ TEST_CASE("the last ISR member dies: leader -1, the ISR keeps it, unclean off ke
     cluster.fixture.register_broker(2);
     const ControllerDecision startup = on_broker_startup(cluster.context, {{2, std::nullopt}});
     REQUIRE(startup.changes.size() == 1);
-    CHECK(startup.changes[0].state.leader_and_isr == state(2, {2}, 4, 3));
+    CHECK(startup.changes[0].state.leader_and_isr == leader_isr(2, {2}, 4, 3));
   }
 }
 
@@ -199,17 +199,17 @@ TEST_CASE("two brokers die at once", "[controller][failover]") {
     Cluster cluster({{"my-replicated-topic", {{0, {1, 2, 0}}}}});
     const ControllerDecision decision = cluster.kill({1, 2});
     REQUIRE(decision.changes.size() == 1);
-    CHECK(decision.changes[0].state.leader_and_isr == state(0, {0}, 1, 0));
+    CHECK(decision.changes[0].state.leader_and_isr == leader_isr(0, {0}, 1, 0));
   }
   SECTION("the whole ISR dies: one epoch bump per dead replica, the last member kept") {
     Cluster cluster({{"my-replicated-topic", {{0, {1, 2, 0}}}}});
     cluster.kill({0});  // ISR [1, 2], epoch 1, zkVersion 1
-    REQUIRE(cluster.leader_and_isr(p0) == state(1, {1, 2}, 1, 1));
+    REQUIRE(cluster.leader_and_isr(p0) == leader_isr(1, {1, 2}, 1, 1));
     const ControllerDecision decision = cluster.kill({1, 2});
     CHECK(decision.failures.size() == 1);
     REQUIRE(decision.changes.size() == 2);
-    CHECK(decision.changes[0].state.leader_and_isr == state(-1, {2}, 2, 1));
-    CHECK(decision.changes[1].state.leader_and_isr == state(-1, {2}, 3, 2));
+    CHECK(decision.changes[0].state.leader_and_isr == leader_isr(-1, {2}, 2, 1));
+    CHECK(decision.changes[1].state.leader_and_isr == leader_isr(-1, {2}, 3, 2));
     CHECK(cluster.fixture.data(state_path) ==
           R"({"controller_epoch":1,"leader":-1,"version":1,"leader_epoch":3,"isr":[2]})");
   }
@@ -223,11 +223,11 @@ TEST_CASE("controlled shutdown moves leadership first and leaves the ISRs",
   REQUIRE(decision.changes.size() == 2);
   CHECK(decision.changes[0].partition == TopicPartition{"a", 0});
   CHECK(decision.changes[0].reason == StateChangeReason::controlled_shutdown_election);
-  CHECK(decision.changes[0].state.leader_and_isr == state(2, {2, 0}, 1, 0));
+  CHECK(decision.changes[0].state.leader_and_isr == leader_isr(2, {2, 0}, 1, 0));
   CHECK(decision.changes[0].recipients == std::vector<std::int32_t>{1, 2, 0});
   CHECK(decision.changes[1].partition == TopicPartition{"b", 0});
   CHECK(decision.changes[1].reason == StateChangeReason::replica_offline);
-  CHECK(decision.changes[1].state.leader_and_isr == state(0, {0, 2}, 1, 0));
+  CHECK(decision.changes[1].state.leader_and_isr == leader_isr(0, {0, 2}, 1, 0));
   // The single-replica partition keeps its leader and is not reported as remaining.
   CHECK(decision.partitions_remaining.empty());
   CHECK(decision.context.shutting_down_broker_ids == std::set<std::int32_t>{1});
@@ -242,7 +242,7 @@ TEST_CASE("controlled shutdown moves leadership first and leaves the ISRs",
     CHECK(after.failures[0].partition == TopicPartition{"c", 0});
     REQUIRE(after.changes.size() == 1);
     CHECK(after.changes[0].partition == TopicPartition{"c", 0});
-    CHECK(after.changes[0].state.leader_and_isr == state(-1, {1}, 1, 0));
+    CHECK(after.changes[0].state.leader_and_isr == leader_isr(-1, {1}, 1, 0));
   }
 }
 
@@ -292,7 +292,7 @@ TEST_CASE("preferred replica election", "[controller][preferred]") {
 
     const ControllerDecision decision = on_preferred_replica_election(cluster.context, {p0});
     REQUIRE(decision.changes.size() == 1);
-    CHECK(decision.changes[0].state.leader_and_isr == state(1, {2, 0, 1}, 2, 2));
+    CHECK(decision.changes[0].state.leader_and_isr == leader_isr(1, {2, 0, 1}, 2, 2));
     cluster.adopt(decision);
     CHECK(cluster.fixture.data(state_path) ==
           R"({"controller_epoch":1,"leader":1,"version":1,"leader_epoch":2,"isr":[2,0,1]})");
@@ -330,7 +330,7 @@ TEST_CASE("ControllerContext from a ZooKeeper snapshot", "[controller][context]"
         std::vector<TopicPartition>{{"my-replicated-topic", 0}, {"other", 1}});
   CHECK(context.partition_replica_assignment(p0) == std::vector<std::int32_t>{1, 2, 0});
   CHECK(context.partition_replica_assignment({"nope", 0}).empty());
-  CHECK(context.leadership(p0)->leader_and_isr == state(1, {1, 2, 0}, 0, 0));
+  CHECK(context.leadership(p0)->leader_and_isr == leader_isr(1, {1, 2, 0}, 0, 0));
   CHECK(context.partitions_without_leadership().empty());
 
   // Queued for deletion: no elections for its partitions.

@@ -17,17 +17,11 @@
 using namespace ksim;
 using namespace ksim::controller;
 using ksim::controller::testing::ControllerCluster;
+using ksim::controller::testing::lines;
+using ksim::controller::testing::t0;
 using storage::TopicPartition;
 
 namespace {
-
-const TopicPartition t0{"t", 0};
-
-std::vector<std::string> lines(const std::vector<ControllerEventRecord>& records) {
-  std::vector<std::string> result;
-  for (const ControllerEventRecord& record : records) result.push_back(record.what);
-  return result;
-}
 
 // The LeaderAndIsr states for t-0 each broker was sent, as "broker:leader/epoch/[isr]".
 std::vector<std::string> leader_and_isr_sent(const std::vector<ControllerSend>& sends) {

@@ -13,6 +13,7 @@
 #include "core/controller/cluster_metadata.h"
 #include "core/controller/kafka_controller.h"
 #include "core/controller/zk_kafka_znodes.h"
+#include "core/storage/topic_partition.h"
 #include "tests/controller/zk_loopback.h"
 
 namespace ksim::controller::testing {
@@ -128,5 +129,16 @@ struct ControllerCluster {
   ZkLoopback net;
   std::vector<std::unique_ptr<ControllerBroker>> brokers;
 };
+
+// Partitions 0 and 1 of topic "t".
+inline const storage::TopicPartition t0{"t", 0};
+inline const storage::TopicPartition t1{"t", 1};
+
+// What the controller's event records say, one line each.
+inline std::vector<std::string> lines(const std::vector<ControllerEventRecord>& records) {
+  std::vector<std::string> result;
+  for (const ControllerEventRecord& record : records) result.push_back(record.what);
+  return result;
+}
 
 }  // namespace ksim::controller::testing

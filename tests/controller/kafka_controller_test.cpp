@@ -13,6 +13,9 @@
 using namespace ksim;
 using namespace ksim::controller;
 using ksim::controller::testing::ControllerCluster;
+using ksim::controller::testing::lines;
+using ksim::controller::testing::t0;
+using ksim::controller::testing::t1;
 using protocol::Error;
 using storage::TopicPartition;
 
@@ -26,12 +29,6 @@ std::vector<std::pair<std::int32_t, Request>> of_type(const std::vector<Controll
       result.emplace_back(send.broker_id, *request);
     }
   }
-  return result;
-}
-
-std::vector<std::string> lines(const std::vector<ControllerEventRecord>& records) {
-  std::vector<std::string> result;
-  for (const ControllerEventRecord& record : records) result.push_back(record.what);
   return result;
 }
 
@@ -75,9 +72,6 @@ std::optional<protocol::AlterPartitionResponse> send_alter(ControllerCluster& cl
   cluster.net.run();
   return answer;
 }
-
-const TopicPartition t0{"t", 0};
-const TopicPartition t1{"t", 1};
 
 }  // namespace
 

@@ -9,7 +9,8 @@ using ksim::storage::TopicPartition;
 
 namespace {
 
-std::string stable_single_member(Harness& h) {
+// One member through the initial delay and its SyncGroup, assigned t-0 and t-1, at t = 3000.
+std::string stable_member_of_t0_t1(Harness& h) {
   std::string a;
   const auto join = h.join_new("c1", 0, a);
   h.coordinator.advance(3000);
@@ -34,7 +35,7 @@ OffsetCommitRequestPartition partition(const std::string& topic, std::int32_t p,
 TEST_CASE("an offset commit is answered when its record is appended to __consumer_offsets",
           "[coordinator][offsets]") {
   Harness h;
-  const std::string a = stable_single_member(h);
+  const std::string a = stable_member_of_t0_t1(h);
   const auto commit = h.commit(a, 1, {partition("t", 0, 5), partition("t", 1, 7, 3)}, 4000);
   CHECK_FALSE(h.answered(commit));
   REQUIRE(h.appends.size() == 1);
@@ -88,7 +89,7 @@ TEST_CASE("an offset commit is answered when its record is appended to __consume
 
 TEST_CASE("failed appends map to coordinator errors as Kafka's storeOffsets does", "[coordinator][offsets]") {
   Harness h;
-  const std::string a = stable_single_member(h);
+  const std::string a = stable_member_of_t0_t1(h);
   const auto c1 = h.commit(a, 1, {partition("t", 0, 5)}, 4000);
   h.complete_append(Error::NOT_LEADER_OR_FOLLOWER, 4001);
   CHECK(h.answer<OffsetCommitResponse>(c1).partitions[0].error_code == Error::NOT_COORDINATOR);
@@ -106,7 +107,7 @@ TEST_CASE("failed appends map to coordinator errors as Kafka's storeOffsets does
 
 TEST_CASE("commits are checked against the group's members and generation", "[coordinator][offsets]") {
   Harness h;
-  const std::string a = stable_single_member(h);
+  const std::string a = stable_member_of_t0_t1(h);
   CHECK(h.answer<OffsetCommitResponse>(h.commit(a, 0, {partition("t", 0, 1)}, 4000)).partitions[0].error_code ==
         Error::ILLEGAL_GENERATION);
   CHECK(h.answer<OffsetCommitResponse>(h.commit("x", 1, {partition("t", 0, 1)}, 4000)).partitions[0].error_code ==
@@ -122,7 +123,7 @@ TEST_CASE("commits are checked against the group's members and generation", "[co
 
 TEST_CASE("groups and offsets survive a coordinator failover; tombstones delete", "[coordinator][offsets]") {
   Harness h;
-  const std::string a = stable_single_member(h);
+  const std::string a = stable_member_of_t0_t1(h);
   const auto c = h.commit(a, 1, {partition("t", 0, 5), partition("t", 1, 7)}, 4000);
   h.complete_append(Error::NONE, 4000);
   REQUIRE(h.answer<OffsetCommitResponse>(c).partitions[0].error_code == Error::NONE);
@@ -187,7 +188,7 @@ TEST_CASE("groups and offsets survive a coordinator failover; tombstones delete"
 TEST_CASE("a commit whose coordinator resigns before the append completes gets NOT_COORDINATOR",
           "[coordinator][offsets]") {
   Harness h;
-  const std::string a = stable_single_member(h);
+  const std::string a = stable_member_of_t0_t1(h);
   const auto c = h.commit(a, 1, {partition("t", 0, 5)}, 4000);
   h.coordinator.on_resigned(kPartition, 4001);
   h.complete_append(Error::NOT_LEADER_OR_FOLLOWER, 4002);
@@ -205,7 +206,7 @@ TEST_CASE("members waiting in a rebalance get NOT_COORDINATOR when the coordinat
 
 TEST_CASE("ListGroups and DescribeGroups", "[coordinator]") {
   Harness h;
-  const std::string a = stable_single_member(h);
+  const std::string a = stable_member_of_t0_t1(h);
   const auto list_handle = h.next_handle++;
   h.coordinator.list_groups(list_handle, {}, 4000);
   const auto listed = h.answer<ListGroupsResponse>(list_handle);

@@ -16,10 +16,6 @@ using namespace ksim::sim::network;
 using namespace ksim::sim::network::testing;
 using namespace ksim::sim::time_literals;
 
-namespace {
-SimTime at_us(std::int64_t us) { return SimTime::from_us(us); }
-}  // namespace
-
 TEST_CASE("A fixed latency is exact and draws nothing", "[sim][network]") {
   Prng prng(1, "latency");
   const Latency fixed = Latency::fixed(750_us);

@@ -17,8 +17,6 @@ using namespace ksim::sim::time_literals;
 
 namespace {
 
-SimTime at_us(std::int64_t us) { return SimTime::from_us(us); }
-
 NetworkOptions fixed_latency() {
   NetworkOptions options;
   options.link.latency = Latency::fixed(500_us);
@@ -26,8 +24,8 @@ NetworkOptions fixed_latency() {
 }
 
 // A producer and two brokers on 500 us links; the round trip is 1 ms, the first RTO 201 ms.
-struct World {
-  explicit World(NetworkOptions options = fixed_latency()) : net(sim, options) {
+struct TcpWorld {
+  explicit TcpWorld(NetworkOptions options = fixed_latency()) : net(sim, options) {
     for (NodeId n : {a, b, c}) rec.attach(n);
   }
   // Connects a to b and runs until connected (at 1 ms when started at 0).
@@ -56,7 +54,7 @@ const ConnectionId kAcceptorEnd{1, 1};
 }  // namespace
 
 TEST_CASE("Handshake: accepted after one way, connected after a round trip", "[sim][network]") {
-  World w;
+  TcpWorld w;
   const ConnectionId end = w.net.connect(w.a, w.b);
   CHECK(end == ConnectionId{1, 0});
   CHECK(end.to_string() == "#1/initiator");
@@ -86,7 +84,7 @@ TEST_CASE("Handshake: accepted after one way, connected after a round trip", "[s
 }
 
 TEST_CASE("The acceptor answers on the same connection", "[sim][network]") {
-  World w;
+  TcpWorld w;
   NodeHandlers echo;
   echo.on_message = [&](Delivery& d) {
     const auto value = *d.message.payload.get<std::int64_t>();
@@ -104,7 +102,7 @@ TEST_CASE("The acceptor answers on the same connection", "[sim][network]") {
 
 TEST_CASE("Connecting to a host whose process is down is refused after a round trip",
           "[sim][network]") {
-  World w;
+  TcpWorld w;
   w.net.set_process_up(w.b, false);
   const ConnectionId end = w.net.connect(w.a, w.b);
   w.net.send(end, int_message(1));
@@ -121,7 +119,7 @@ TEST_CASE("Connecting to a host whose process is down is refused after a round t
 }
 
 TEST_CASE("Connecting to a powered-off host times out after 127 s of SYNs", "[sim][network]") {
-  World w;
+  TcpWorld w;
   w.net.set_host_up(w.b, false);
   const ConnectionId end = w.net.connect(w.a, w.b);
   w.sim.run_until_idle();
@@ -134,7 +132,7 @@ TEST_CASE("Connecting to a powered-off host times out after 127 s of SYNs", "[si
 
 TEST_CASE("A SYN across a cut gets through at the first retransmission after the heal",
           "[sim][network]") {
-  World w;
+  TcpWorld w;
   w.net.cut_link(w.a, w.b);
   w.net.connect(w.a, w.b);
   w.at(SimTime::from_ms(2500), [&] { w.net.heal(); });
@@ -147,7 +145,7 @@ TEST_CASE("A SYN across a cut gets through at the first retransmission after the
 
 TEST_CASE("A killed process resets its peers one latency later, after what it sent",
           "[sim][network]") {
-  World w;
+  TcpWorld w;
   const ConnectionId end = w.connected_pair();                           // 1 ms
   w.at(at_us(1500), [&] { w.net.send(end, int_message(2)); });           // to b, arrives at 2.0 ms
   w.at(at_us(1600), [&] { w.net.send(kAcceptorEnd, int_message(1)); });  // to a, at 2.1 ms
@@ -170,7 +168,7 @@ TEST_CASE("A killed process resets its peers one latency later, after what it se
 
 TEST_CASE("With the RST lost, the next send learns of the dead process after a round trip",
           "[sim][network]") {
-  World w;
+  TcpWorld w;
   const ConnectionId end = w.connected_pair();
   w.at(at_us(2000), [&] {
     w.net.cut_link(w.a, w.b);
@@ -192,7 +190,7 @@ TEST_CASE("With the RST lost, the next send learns of the dead process after a r
 
 TEST_CASE("A message sent into a cut that heals arrives at the next retransmission",
           "[sim][network]") {
-  World w;
+  TcpWorld w;
   const ConnectionId end = w.connected_pair();
   w.at(at_us(2000), [&] { w.net.cut_link(w.a, w.b); });
   w.at(at_us(3000), [&] { w.net.send(end, int_message(1)); });
@@ -209,7 +207,7 @@ TEST_CASE("A message sent into a cut that heals arrives at the next retransmissi
 
 TEST_CASE("A segment on the wire when its link is cut is lost even if the cut heals first",
           "[sim][network]") {
-  World w;
+  TcpWorld w;
   const ConnectionId end = w.connected_pair();
   w.at(at_us(3000), [&] { w.net.send(end, int_message(1)); });  // due at 3.5 ms
   w.at(at_us(3200), [&] { w.net.cut_link(w.a, w.b); });
@@ -221,7 +219,7 @@ TEST_CASE("A segment on the wire when its link is cut is lost even if the cut he
 
 TEST_CASE("Across a cut that never heals the sender times out after tcp user_timeout",
           "[sim][network]") {
-  World w;
+  TcpWorld w;
   const ConnectionId end = w.connected_pair();
   w.at(at_us(2000), [&] { w.net.cut_link(w.a, w.b); });
   w.at(at_us(3000), [&] { w.net.send(end, int_message(1)); });
@@ -248,7 +246,7 @@ TEST_CASE("Across a cut that never heals the sender times out after tcp user_tim
 
 TEST_CASE("One-way drop of the way back: delivered once, yet the sender times out",
           "[sim][network]") {
-  World w;
+  TcpWorld w;
   const ConnectionId end = w.connected_pair();
   w.at(at_us(2000), [&] { w.net.drop_one_way(w.b, w.a); });
   w.at(at_us(3000), [&] { w.net.send(end, int_message(1)); });
@@ -272,7 +270,7 @@ TEST_CASE("One-way drop of the way back: delivered once, yet the sender times ou
 
 TEST_CASE("One-way drop of the way there: nothing delivered, the sender times out",
           "[sim][network]") {
-  World w;
+  TcpWorld w;
   const ConnectionId end = w.connected_pair();
   w.at(at_us(2000), [&] { w.net.drop_one_way(w.a, w.b); });
   w.at(at_us(3000), [&] { w.net.send(end, int_message(1)); });
@@ -286,7 +284,7 @@ TEST_CASE("One-way drop of the way there: nothing delivered, the sender times ou
 TEST_CASE("A powered-off peer times its senders out; powered on again, it resets them",
           "[sim][network]") {
   SECTION("it stays off: timeout") {
-    World w;
+    TcpWorld w;
     const ConnectionId end = w.connected_pair();
     w.at(at_us(2000), [&] { w.net.set_host_up(w.b, false); });
     w.at(at_us(3000), [&] { w.net.send(end, int_message(1)); });
@@ -296,7 +294,7 @@ TEST_CASE("A powered-off peer times its senders out; powered on again, it resets
     CHECK(w.rec.disconnects[0].at == at_us(3000) + SimDuration::from_ms(924'600));
   }
   SECTION("it comes back at 10 s: the next retransmission meets an RST") {
-    World w;
+    TcpWorld w;
     const ConnectionId end = w.connected_pair();
     w.at(at_us(2000), [&] { w.net.set_host_up(w.b, false); });
     w.at(at_us(3000), [&] { w.net.send(end, int_message(1)); });
@@ -315,7 +313,7 @@ TEST_CASE("A powered-off peer times its senders out; powered on again, it resets
 
 TEST_CASE("An orderly close: everything sent arrives, then the peer sees closed",
           "[sim][network]") {
-  World w;
+  TcpWorld w;
   const ConnectionId end = w.connected_pair();
   w.at(at_us(2000), [&] {
     for (int i = 1; i <= 3; ++i) w.net.send(end, int_message(i));
@@ -335,7 +333,7 @@ TEST_CASE("An orderly close: everything sent arrives, then the peer sees closed"
 }
 
 TEST_CASE("Data for an end its application closed is answered with a reset", "[sim][network]") {
-  World w;
+  TcpWorld w;
   const ConnectionId end = w.connected_pair();
   w.at(at_us(2000), [&] { w.net.close(kAcceptorEnd); });        // FIN reaches a at 2.5 ms
   w.at(at_us(2100), [&] { w.net.send(end, int_message(1)); });  // reaches b at 2.6 ms
@@ -350,7 +348,7 @@ TEST_CASE("Data for an end its application closed is answered with a reset", "[s
 
 TEST_CASE("The acceptor's data can complete the handshake when the SYN-ACK is lost",
           "[sim][network]") {
-  World w;
+  TcpWorld w;
   NodeHandlers eager;
   eager.on_accepted = [&](ConnectionId end, NodeId) { w.net.send(end, int_message(99)); };
   w.net.set_handlers(w.b, std::move(eager));
@@ -369,7 +367,7 @@ TEST_CASE("The acceptor's data can complete the handshake when the SYN-ACK is lo
 }
 
 TEST_CASE("A broken connection stays broken after heal; a new one works", "[sim][network]") {
-  World w;
+  TcpWorld w;
   const ConnectionId old_end = w.connected_pair();
   w.net.cut_link(w.a, w.b);
   w.net.send(old_end, int_message(1));
@@ -387,7 +385,7 @@ TEST_CASE("A broken connection stays broken after heal; a new one works", "[sim]
 }
 
 TEST_CASE("A node can connect to itself over loopback, which no fault touches", "[sim][network]") {
-  World w;
+  TcpWorld w;
   w.net.isolate(w.b);
   const SimTime start = w.sim.now();
   const ConnectionId end = w.net.connect(w.b, w.b);
@@ -401,7 +399,7 @@ TEST_CASE("A node can connect to itself over loopback, which no fault touches", 
 }
 
 TEST_CASE("Killing a node ends every connection it holds, on both sides", "[sim][network]") {
-  World w;
+  TcpWorld w;
   const ConnectionId ab = w.connected_pair();       // #1: a -> b
   const ConnectionId cb = w.net.connect(w.c, w.b);  // #2: broker 2 -> broker 1
   const ConnectionId ba = w.net.connect(w.b, w.a);  // #3: b -> a
@@ -421,7 +419,7 @@ TEST_CASE("Killing a node ends every connection it holds, on both sides", "[sim]
 
 TEST_CASE("Sending on an end the node no longer holds is a programmer error", "[sim][network]") {
   const auto outcome = ksim::sim::testing::run_expecting_abort([] {
-    World w;
+    TcpWorld w;
     const ConnectionId end = w.connected_pair();
     w.net.close(end);
     w.net.send(end, int_message(1));
@@ -450,7 +448,7 @@ TEST_CASE("The run header records the network's options", "[sim][network]") {
 
 TEST_CASE("A split given as text: traffic across it stalls, ZooKeeper still bridges the sides",
           "[sim][network]") {
-  World w;  // producer-1 (a), broker 1 (b), broker 2 (c)
+  TcpWorld w;  // producer-1 (a), broker 1 (b), broker 2 (c)
   const NodeId zk = w.net.add_metadata();
   w.rec.attach(zk);
   const ConnectionId to_zk = w.net.connect(w.b, zk);     // #1
@@ -475,7 +473,7 @@ TEST_CASE("A send or close on an end the peer already closed is a quiet no-op", 
   // The acceptor's process was paused while its peer closed: it answers a request it saw
   // before, on a connection the network has ended. Like write(2) on a dead socket, nothing goes
   // out and nothing breaks; the process learns of the close through its own notice.
-  World w;
+  TcpWorld w;
   const ConnectionId client_end = w.connected_pair();
   REQUIRE(w.rec.accepted.size() == 1);
   const ConnectionId server_end = w.rec.accepted.front().end;

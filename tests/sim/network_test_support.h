@@ -83,6 +83,9 @@ class Recorder {
   Network& net_;
 };
 
+// The simulated time `us` microseconds after the start.
+inline SimTime at_us(std::int64_t us) { return SimTime::from_us(us); }
+
 inline Message int_message(std::int64_t value, std::uint64_t size_bytes = 100) {
   return Message::of(value, size_bytes);
 }

@@ -44,6 +44,13 @@ inline std::vector<std::int64_t> offsets_of(const std::vector<Record>& records) 
   return out;
 }
 
+// Appends one record `key` = `value` (nullopt: a tombstone) as the leader, at epoch 0.
+inline void put(Log& log, const std::string& key, std::optional<std::string> value,
+                std::int64_t now) {
+  Bytes batch = keyed_batch({{key, std::move(value)}}, now);
+  log.append_as_leader(batch, 0, now);
+}
+
 // Appends `batches` single-record batches "v0", "v1", ... and returns the LEO.
 inline std::int64_t append_values(Log& log, int batches, int records_per_batch = 1,
                                   std::int32_t epoch = 0, std::int64_t timestamp = 1000) {

@@ -4,15 +4,14 @@
 
 #include "core/storage/compression.h"
 #include "core/storage/errors.h"
+#include "tests/storage/codecs.h"
 
 using namespace ksim::storage;
+using ksim::storage::test::kAllCodecs;
 using Catch::Matchers::Contains;
 
 namespace {
 
-const CompressionType kAllCodecs[] = {CompressionType::none, CompressionType::gzip,
-                                      CompressionType::snappy, CompressionType::lz4,
-                                      CompressionType::zstd};
 const CompressionType kRealCodecs[] = {CompressionType::gzip, CompressionType::snappy,
                                        CompressionType::lz4, CompressionType::zstd};
 

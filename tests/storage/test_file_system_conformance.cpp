@@ -12,9 +12,11 @@
 #include "core/storage/file_system.h"
 #include "core/storage/memory_file_system.h"
 #include "core/storage/posix_file_system.h"
+#include "tests/storage/file_system_test_support.h"
 #include "tests/support/temporary_directory.h"
 
 using namespace ksim::storage;
+using namespace ksim::storage::test;
 using Kind = IoError::Kind;
 
 namespace {
@@ -30,27 +32,11 @@ struct PosixDisk {
   PosixFileSystem fs{directory.path() + "/root"};
 };
 
-template <typename Operation>
-IoError io_error_from(Operation&& operation) {
-  try {
-    operation();
-  } catch (const IoError& error) {
-    return error;
-  }
-  throw std::logic_error("expected an IoError");
-}
-
-void append(File& file, std::string_view text) { file.append(as_bytes(text)); }
-
 std::string read_range(const File& file, std::uint64_t position, std::size_t length) {
   Bytes buffer(length, 0xEE);
   std::size_t read = file.read_at(position, buffer);
   buffer.resize(read);
   return to_string(buffer);
-}
-
-std::string contents(FileSystem& fs, std::string_view path) {
-  return to_string(read_file(fs, path));
 }
 
 void write(FileSystem& fs, std::string_view path, std::string_view text) {

@@ -10,21 +10,21 @@ using ksim::storage::testing::TestMapFileSystem;
 
 namespace {
 
-const std::string path = "data/broker-1/orders-0/leader-epoch-checkpoint";
+const std::string epoch_checkpoint_path = "data/broker-1/orders-0/leader-epoch-checkpoint";
 using Entries = std::vector<EpochEntry>;
 
 // A cache whose file already holds `entries`, with the operation log cleared.
 LeaderEpochCache cache_with(TestMapFileSystem& fs, const Entries& entries) {
-  fs.put(path, format_leader_epoch_checkpoint(entries));
-  LeaderEpochCache cache(fs, path);
+  fs.put(epoch_checkpoint_path, format_leader_epoch_checkpoint(entries));
+  LeaderEpochCache cache(fs, epoch_checkpoint_path);
   REQUIRE(cache.entries() == entries);
   fs.clear_operations();
   return cache;
 }
 
-std::string parse_error(const std::string& text) {
+std::string epoch_checkpoint_error(const std::string& text) {
   try {
-    parse_leader_epoch_checkpoint(text, path);
+    parse_leader_epoch_checkpoint(text, epoch_checkpoint_path);
   } catch (const CorruptDataError& e) {
     return e.what();
   }
@@ -54,8 +54,8 @@ TEST_CASE("leader-epoch-checkpoint is version, count, then 'epoch startOffset' l
   const Entries entries{{0, 0}, {3, 120}, {7, 9000000000}};
   CHECK(format_leader_epoch_checkpoint(entries) == "0\n3\n0 0\n3 120\n7 9000000000\n");
   CHECK(format_leader_epoch_checkpoint({}) == "0\n0\n");
-  CHECK(parse_leader_epoch_checkpoint(format_leader_epoch_checkpoint(entries), path) == entries);
-  CHECK(parse_leader_epoch_checkpoint("", path).empty());
+  CHECK(parse_leader_epoch_checkpoint(format_leader_epoch_checkpoint(entries), epoch_checkpoint_path) == entries);
+  CHECK(parse_leader_epoch_checkpoint("", epoch_checkpoint_path).empty());
   const Entries negative{{-1, 0}};
   CHECK_THROWS_WITH(format_leader_epoch_checkpoint(negative),
                     "negative leader epoch entry (-1, 0) cannot be written to "
@@ -63,28 +63,28 @@ TEST_CASE("leader-epoch-checkpoint is version, count, then 'epoch startOffset' l
 }
 
 TEST_CASE("Every malformed leader-epoch-checkpoint is rejected, naming the file, line and problem") {
-  const std::string in = "checkpoint file (" + path + ")";
-  CHECK(parse_error("2\n0\n") == "Unrecognized version of the " + in + ": 2 (expected 0)");
-  CHECK(parse_error("zero\n") ==
+  const std::string in = "checkpoint file (" + epoch_checkpoint_path + ")";
+  CHECK(epoch_checkpoint_error("2\n0\n") == "Unrecognized version of the " + in + ": 2 (expected 0)");
+  CHECK(epoch_checkpoint_error("zero\n") ==
         "Malformed line in " + in + " line 1: 'zero' (expected the version number)");
-  CHECK(parse_error("0\n1\n5\n") ==
+  CHECK(epoch_checkpoint_error("0\n1\n5\n") ==
         "Malformed line in " + in + " line 3: '5' (expected 'epoch offset')");
-  CHECK(parse_error("0\n2\n0 0\n1 2 3\n") ==
+  CHECK(epoch_checkpoint_error("0\n2\n0 0\n1 2 3\n") ==
         "Malformed line in " + in + " line 4: '1 2 3' (expected 'epoch offset')");
-  CHECK(parse_error("0\n1\n-1 0\n") ==
+  CHECK(epoch_checkpoint_error("0\n1\n-1 0\n") ==
         "Malformed line in " + in + " line 3: '-1 0' (epoch '-1' is not a non-negative integer)");
-  CHECK(parse_error("0\n1\nx 0\n") ==
+  CHECK(epoch_checkpoint_error("0\n1\nx 0\n") ==
         "Malformed line in " + in + " line 3: 'x 0' (epoch 'x' is not a non-negative integer)");
-  CHECK(parse_error("0\n1\n1 -5\n") ==
+  CHECK(epoch_checkpoint_error("0\n1\n1 -5\n") ==
         "Malformed line in " + in + " line 3: '1 -5' (offset '-5' is not a non-negative integer)");
-  CHECK(parse_error("0\n1\n1 5x\n") ==
+  CHECK(epoch_checkpoint_error("0\n1\n1 5x\n") ==
         "Malformed line in " + in + " line 3: '1 5x' (offset '5x' is not a non-negative integer)");
-  CHECK(parse_error("0\n2\n1 5\n") == "Expected 2 entries in " + in + " but found 1");
+  CHECK(epoch_checkpoint_error("0\n2\n1 5\n") == "Expected 2 entries in " + in + " but found 1");
 }
 
 TEST_CASE("assign: the first entry, and later epochs at later offsets, are appended") {
   TestMapFileSystem fs;
-  LeaderEpochCache cache(fs, path);
+  LeaderEpochCache cache(fs, epoch_checkpoint_path);
   CHECK(cache.entries().empty());
   CHECK_FALSE(cache.latest_epoch());
   cache.assign(0, 0);
@@ -94,7 +94,7 @@ TEST_CASE("assign: the first entry, and later epochs at later offsets, are appen
   CHECK(cache.latest_epoch() == 4);
   CHECK(cache.latest_entry() == EpochEntry{4, 25});
   CHECK(cache.earliest_entry() == EpochEntry{0, 0});
-  CHECK(fs.content(path) == "0\n3\n0 0\n1 10\n4 25\n");
+  CHECK(fs.content(epoch_checkpoint_path) == "0\n3\n0 0\n1 10\n4 25\n");
 }
 
 TEST_CASE("assign: the latest epoch keeps its earliest start offset") {
@@ -110,7 +110,7 @@ TEST_CASE("assign: the latest epoch keeps its earliest start offset") {
   SECTION("an earlier start offset replaces it") {
     cache.assign(2, 7);
     CHECK(cache.entries() == Entries{{0, 0}, {2, 7}});
-    CHECK(fs.content(path) == "0\n2\n0 0\n2 7\n");
+    CHECK(fs.content(epoch_checkpoint_path) == "0\n2\n0 0\n2 7\n");
   }
 }
 
@@ -120,7 +120,7 @@ TEST_CASE("assign: a new entry removes the latest entries it conflicts with") {
     auto cache = cache_with(fs, {{0, 0}, {1, 10}, {2, 20}});
     cache.assign(3, 15);
     CHECK(cache.entries() == Entries{{0, 0}, {1, 10}, {3, 15}});
-    CHECK(fs.content(path) == "0\n3\n0 0\n1 10\n3 15\n");
+    CHECK(fs.content(epoch_checkpoint_path) == "0\n3\n0 0\n1 10\n3 15\n");
   }
   SECTION("a higher epoch at the same start offset replaces an epoch with no records") {
     auto cache = cache_with(fs, {{0, 0}, {1, 10}});
@@ -162,7 +162,7 @@ TEST_CASE("epoch_for_offset: the epoch whose range holds the offset") {
   CHECK(cache.epoch_for_offset(30) == 5);
   CHECK(cache.epoch_for_offset(1000) == 5);
   TestMapFileSystem empty_fs;
-  CHECK_FALSE(LeaderEpochCache(empty_fs, path).epoch_for_offset(0));
+  CHECK_FALSE(LeaderEpochCache(empty_fs, epoch_checkpoint_path).epoch_for_offset(0));
 }
 
 // KIP-101's basic case. Leader A wrote offsets 0-1 in epoch 0; B then led epoch 1 from offset 2
@@ -219,7 +219,7 @@ TEST_CASE("OffsetsForLeaderEpoch: undefined answers") {
   }
   SECTION("an empty cache") {
     TestMapFileSystem empty_fs;
-    const LeaderEpochCache empty(empty_fs, path);
+    const LeaderEpochCache empty(empty_fs, epoch_checkpoint_path);
     CHECK(empty.end_offset_for_kip101(0, 8) == -1);
     CHECK(empty.end_offset_for(0, 8) == undefined);
     CHECK(empty.end_offset_for_since_2_1(0, 8) == undefined);
@@ -249,7 +249,7 @@ TEST_CASE("truncate_from_end removes entries starting at or after the new log en
   SECTION("an entry starting exactly there goes") {
     cache.truncate_from_end(20);
     CHECK(cache.entries() == Entries{{0, 0}, {1, 10}});
-    CHECK(fs.content(path) == "0\n2\n0 0\n1 10\n");
+    CHECK(fs.content(epoch_checkpoint_path) == "0\n2\n0 0\n1 10\n");
   }
   SECTION("several go") {
     cache.truncate_from_end(5);
@@ -258,7 +258,7 @@ TEST_CASE("truncate_from_end removes entries starting at or after the new log en
   SECTION("all go") {
     cache.truncate_from_end(0);
     CHECK(cache.entries().empty());
-    CHECK(fs.content(path) == "0\n0\n");
+    CHECK(fs.content(epoch_checkpoint_path) == "0\n0\n");
   }
 }
 
@@ -268,7 +268,7 @@ TEST_CASE("truncate_from_start drops entries before the new log start and moves 
   SECTION("inside an epoch: that epoch now starts at the log start") {
     cache.truncate_from_start(15);
     CHECK(cache.entries() == Entries{{1, 15}, {2, 20}});
-    CHECK(fs.content(path) == "0\n2\n1 15\n2 20\n");
+    CHECK(fs.content(epoch_checkpoint_path) == "0\n2\n1 15\n2 20\n");
   }
   SECTION("inside the first epoch") {
     cache.truncate_from_start(5);
@@ -297,21 +297,21 @@ TEST_CASE("clear removes every entry and writes the empty checkpoint") {
   auto cache = cache_with(fs, {{0, 0}, {1, 10}});
   cache.clear();
   CHECK(cache.entries().empty());
-  CHECK(fs.content(path) == "0\n0\n");
-  CHECK(LeaderEpochCache(fs, path).entries().empty());
+  CHECK(fs.content(epoch_checkpoint_path) == "0\n0\n");
+  CHECK(LeaderEpochCache(fs, epoch_checkpoint_path).entries().empty());
 }
 
 TEST_CASE("Every change is written atomically and survives a reload") {
   TestMapFileSystem fs;
   {
-    LeaderEpochCache cache(fs, path);
+    LeaderEpochCache cache(fs, epoch_checkpoint_path);
     CHECK(fs.operations().empty());  // loading a missing file writes nothing
     cache.assign(0, 0);
     CHECK(fs.operations() == std::vector<std::string>{
-                                 "truncate " + path + ".tmp",
-                                 "append " + path + ".tmp 8",
-                                 "fsync " + path + ".tmp",
-                                 "rename " + path + ".tmp " + path,
+                                 "truncate " + epoch_checkpoint_path + ".tmp",
+                                 "append " + epoch_checkpoint_path + ".tmp 8",
+                                 "fsync " + epoch_checkpoint_path + ".tmp",
+                                 "rename " + epoch_checkpoint_path + ".tmp " + epoch_checkpoint_path,
                              });
     cache.assign(1, 10);
     cache.assign(2, 20);
@@ -319,30 +319,30 @@ TEST_CASE("Every change is written atomically and survives a reload") {
     cache.assign(3, 20);
     cache.truncate_from_start(5);
   }
-  CHECK(fs.content(path) == "0\n3\n0 5\n1 10\n3 20\n");
-  CHECK(fs.paths() == std::vector<std::string>{path});
+  CHECK(fs.content(epoch_checkpoint_path) == "0\n3\n0 5\n1 10\n3 20\n");
+  CHECK(fs.paths() == std::vector<std::string>{epoch_checkpoint_path});
   fs.clear_operations();
-  LeaderEpochCache reloaded(fs, path);
+  LeaderEpochCache reloaded(fs, epoch_checkpoint_path);
   CHECK(reloaded.entries() == Entries{{0, 5}, {1, 10}, {3, 20}});
   CHECK(fs.operations().empty());  // loading writes nothing
 }
 
 TEST_CASE("Loading applies assign's rules to the file's entries, as Kafka does") {
   TestMapFileSystem fs;
-  fs.put(path, "0\n4\n0 0\n2 10\n2 12\n1 20\n");
+  fs.put(epoch_checkpoint_path, "0\n4\n0 0\n2 10\n2 12\n1 20\n");
   fs.clear_operations();
-  LeaderEpochCache cache(fs, path);
+  LeaderEpochCache cache(fs, epoch_checkpoint_path);
   // (2, 12) is ignored (epoch 2 keeps offset 10); (1, 20) removes (2, 10).
   CHECK(cache.entries() == Entries{{0, 0}, {1, 20}});
   CHECK(fs.operations().empty());
-  CHECK(fs.content(path) == "0\n4\n0 0\n2 10\n2 12\n1 20\n");
+  CHECK(fs.content(epoch_checkpoint_path) == "0\n4\n0 0\n2 10\n2 12\n1 20\n");
 }
 
 TEST_CASE("A corrupt leader-epoch-checkpoint fails the load with its path and line") {
   TestMapFileSystem fs;
-  fs.put(path, "0\n2\n0 0\n1\n");
-  CHECK_THROWS_WITH(LeaderEpochCache(fs, path),
-                    "Malformed line in checkpoint file (" + path +
+  fs.put(epoch_checkpoint_path, "0\n2\n0 0\n1\n");
+  CHECK_THROWS_WITH(LeaderEpochCache(fs, epoch_checkpoint_path),
+                    "Malformed line in checkpoint file (" + epoch_checkpoint_path +
                         ") line 4: '1' (expected 'epoch offset')");
 }
 
@@ -351,5 +351,5 @@ TEST_CASE("A failed write propagates the disk's error and leaves the old file") 
   auto cache = cache_with(fs, {{0, 0}});
   fs.fail_appends = true;
   CHECK_THROWS_AS(cache.assign(1, 10), IoError);
-  CHECK(fs.content(path) == "0\n1\n0 0\n");
+  CHECK(fs.content(epoch_checkpoint_path) == "0\n1\n0 0\n");
 }

@@ -23,11 +23,6 @@ LogConfig compacted_config() {
   return config;
 }
 
-void put(Log& log, const std::string& key, std::optional<std::string> value, std::int64_t now) {
-  Bytes batch = keyed_batch({{key, std::move(value)}}, now);
-  log.append_as_leader(batch, 0, now);
-}
-
 std::map<std::int64_t, std::string> by_offset(const std::vector<Record>& records) {
   std::map<std::int64_t, std::string> out;
   for (const Record& r : records) {

@@ -16,13 +16,6 @@
 using namespace ksim::storage;
 using namespace ksim::storage::test;
 
-namespace {
-void put(Log& log, const std::string& key, std::optional<std::string> value, std::int64_t now) {
-  Bytes batch = keyed_batch({{key, std::move(value)}}, now);
-  log.append_as_leader(batch, 0, now);
-}
-}  // namespace
-
 TEST_CASE("a follower replicates compacted batches (count != lastOffsetDelta+1): analyzeAndValidateRecords", "[kafka]") {
   MemoryFileSystem fs;
   LogConfig config;

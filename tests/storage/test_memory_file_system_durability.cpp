@@ -11,30 +11,16 @@
 #include "core/storage/errors.h"
 #include "core/storage/file_system.h"
 #include "core/storage/memory_file_system.h"
+#include "tests/storage/file_system_test_support.h"
 
 using namespace ksim::storage;
+using namespace ksim::storage::test;
 using Kind = IoError::Kind;
 
 namespace {
 
-void append(File& file, std::string_view text) { file.append(as_bytes(text)); }
-
-std::string contents(FileSystem& fs, std::string_view path) {
-  return to_string(read_file(fs, path));
-}
-
 std::string durable(const MemoryFileSystem& fs, std::string_view path) {
   return to_string(fs.durable_content(path));
-}
-
-template <typename Operation>
-IoError io_error_from(Operation&& operation) {
-  try {
-    operation();
-  } catch (const IoError& error) {
-    return error;
-  }
-  throw std::logic_error("expected an IoError");
 }
 
 TornWrite keep_all(std::string_view, std::uint64_t, std::uint64_t unsynced) {

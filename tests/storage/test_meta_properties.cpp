@@ -10,11 +10,11 @@ using ksim::storage::testing::TestMapFileSystem;
 
 namespace {
 
-const std::string path = "data/broker-1/meta.properties";
+const std::string meta_properties_path = "data/broker-1/meta.properties";
 
-std::string parse_error(const std::string& text) {
+std::string meta_properties_error(const std::string& text) {
   try {
-    parse_meta_properties(text, path);
+    parse_meta_properties(text, meta_properties_path);
   } catch (const CorruptDataError& e) {
     return e.what();
   }
@@ -39,45 +39,45 @@ TEST_CASE("meta.properties is written with a fixed comment and Kafka's key order
 
 TEST_CASE("meta.properties parses what it writes, and what Kafka writes") {
   const auto properties = zk_broker(2, "tfIO-Ab4PdddYjiU3pEWqw");
-  CHECK(parse_meta_properties(format_meta_properties(properties), path) == properties);
+  CHECK(parse_meta_properties(format_meta_properties(properties), meta_properties_path) == properties);
   // A file from a real Kafka 2.8 log directory.
   CHECK(parse_meta_properties("#\n#Wed May 08 10:23:45 CST 2024\nbroker.id=2\nversion=0\n"
                               "cluster.id=tfIO-Ab4PdddYjiU3pEWqw\n",
-                              path) == properties);
+                              meta_properties_path) == properties);
 }
 
 TEST_CASE("meta.properties reading: comments, blanks, spacing, missing and unknown keys") {
-  CHECK(parse_meta_properties("", path) == MetaProperties{});
+  CHECK(parse_meta_properties("", meta_properties_path) == MetaProperties{});
   const auto parsed = parse_meta_properties(
       "! a comment\r\n\n   \n  # another\n  broker.id =  7\r\ncluster.id=abc=def\n"
       "log.dir.extra=ignored\nversion=0",
-      path);
+      meta_properties_path);
   CHECK(parsed.version == 0);
   CHECK(parsed.broker_id == 7);
   CHECK(parsed.cluster_id == "abc=def");
-  const auto no_version = parse_meta_properties("broker.id=1\n", path);
+  const auto no_version = parse_meta_properties("broker.id=1\n", meta_properties_path);
   CHECK(no_version.version == 0);
   CHECK(no_version.broker_id == 1);
   CHECK_FALSE(no_version.cluster_id);
-  CHECK(parse_meta_properties("cluster.id=\n", path).cluster_id == "");
+  CHECK(parse_meta_properties("cluster.id=\n", meta_properties_path).cluster_id == "");
 }
 
 TEST_CASE("Every malformed meta.properties is rejected, naming the file, line and problem") {
-  const std::string in = "Malformed line in meta.properties (" + path + ")";
-  CHECK(parse_error("#\nbroker.id\n") == in + " line 2: 'broker.id' (expected key=value)");
-  CHECK(parse_error("=5\n") == in + " line 1: '=5' (empty key)");
-  CHECK(parse_error("broker.id=x\n") == in + " line 1: 'broker.id=x' (broker.id is not an integer)");
-  CHECK(parse_error("broker.id=1 \n") ==
+  const std::string in = "Malformed line in meta.properties (" + meta_properties_path + ")";
+  CHECK(meta_properties_error("#\nbroker.id\n") == in + " line 2: 'broker.id' (expected key=value)");
+  CHECK(meta_properties_error("=5\n") == in + " line 1: '=5' (empty key)");
+  CHECK(meta_properties_error("broker.id=x\n") == in + " line 1: 'broker.id=x' (broker.id is not an integer)");
+  CHECK(meta_properties_error("broker.id=1 \n") ==
         in + " line 1: 'broker.id=1 ' (broker.id is not an integer)");
-  CHECK(parse_error("broker.id=4294967296\n") ==
+  CHECK(meta_properties_error("broker.id=4294967296\n") ==
         in + " line 1: 'broker.id=4294967296' (broker.id is not an integer)");
-  CHECK(parse_error("version=zero\n") == in + " line 1: 'version=zero' (version is not an integer)");
-  CHECK(parse_error("broker.id=1\n\nbroker.id=2\n") ==
+  CHECK(meta_properties_error("version=zero\n") == in + " line 1: 'version=zero' (version is not an integer)");
+  CHECK(meta_properties_error("broker.id=1\n\nbroker.id=2\n") ==
         in + " line 3: 'broker.id=2' (broker.id is already set on line 1)");
-  CHECK(parse_error("cluster.id=a\\\n  b\n") ==
+  CHECK(meta_properties_error("cluster.id=a\\\n  b\n") ==
         in + " line 1: 'cluster.id=a\\' (escapes and line continuations ('\\') are not supported)");
-  CHECK(parse_error("#\nversion=1\nnode.id=1\n") ==
-        "Found unexpected version in meta.properties (" + path +
+  CHECK(meta_properties_error("#\nversion=1\nnode.id=1\n") ==
+        "Found unexpected version in meta.properties (" + meta_properties_path +
             ") line 2: 1. Zk-based brokers only support version 0 (which is implicit when the "
             "`version` field is missing).");
 }
@@ -91,22 +91,22 @@ TEST_CASE("A cluster.id that would not read back is refused when writing") {
 
 TEST_CASE("meta.properties is written atomically and read back, missing means a new broker") {
   TestMapFileSystem fs;
-  CHECK(read_meta_properties(fs, path) == std::nullopt);
+  CHECK(read_meta_properties(fs, meta_properties_path) == std::nullopt);
   const auto properties = zk_broker(1, "sbkcoiSiQV2h_mQpwy05zQ");
-  write_meta_properties(fs, path, properties);
+  write_meta_properties(fs, meta_properties_path, properties);
   CHECK(fs.operations() == std::vector<std::string>{
-                               "truncate " + path + ".tmp",
-                               "append " + path + ".tmp 80",
-                               "fsync " + path + ".tmp",
-                               "rename " + path + ".tmp " + path,
+                               "truncate " + meta_properties_path + ".tmp",
+                               "append " + meta_properties_path + ".tmp 80",
+                               "fsync " + meta_properties_path + ".tmp",
+                               "rename " + meta_properties_path + ".tmp " + meta_properties_path,
                            });
-  CHECK(fs.content(path) ==
+  CHECK(fs.content(meta_properties_path) ==
         "#\n#ksim meta.properties\nbroker.id=1\nversion=0\ncluster.id=sbkcoiSiQV2h_mQpwy05zQ\n");
-  CHECK(read_meta_properties(fs, path) == properties);
+  CHECK(read_meta_properties(fs, meta_properties_path) == properties);
 
-  fs.put(path, "broker.id=one\n");
-  CHECK_THROWS_WITH(read_meta_properties(fs, path),
-                    "Malformed line in meta.properties (" + path +
+  fs.put(meta_properties_path, "broker.id=one\n");
+  CHECK_THROWS_WITH(read_meta_properties(fs, meta_properties_path),
+                    "Malformed line in meta.properties (" + meta_properties_path +
                         ") line 1: 'broker.id=one' (broker.id is not an integer)");
 }
 

@@ -11,11 +11,11 @@ using ksim::storage::testing::TestMapFileSystem;
 
 namespace {
 
-const std::string path = "data/broker-1/replication-offset-checkpoint";
+const std::string checkpoint_path = "data/broker-1/replication-offset-checkpoint";
 
-std::string parse_error(const std::string& text) {
+std::string checkpoint_error(const std::string& text) {
   try {
-    parse_offset_checkpoint(text, path);
+    parse_offset_checkpoint(text, checkpoint_path);
   } catch (const CorruptDataError& e) {
     return e.what();
   }
@@ -75,87 +75,87 @@ TEST_CASE("An entry that could not be read back is refused when writing") {
 TEST_CASE("The offset checkpoint parses what it writes") {
   const TopicPartitionOffsets offsets{
       {{"orders", 0}, 42}, {{"orders", 1}, 17}, {{"x.y_z-w", 2147483647}, -1}};
-  CHECK(parse_offset_checkpoint(format_offset_checkpoint(offsets), path) == offsets);
+  CHECK(parse_offset_checkpoint(format_offset_checkpoint(offsets), checkpoint_path) == offsets);
 }
 
 TEST_CASE("Reading accepts what Kafka's reader accepts") {
   SECTION("an empty file, or one cut after its version, has no entries") {
-    CHECK(parse_offset_checkpoint("", path).empty());
-    CHECK(parse_offset_checkpoint("0\n", path).empty());
-    CHECK(parse_offset_checkpoint("0", path).empty());
+    CHECK(parse_offset_checkpoint("", checkpoint_path).empty());
+    CHECK(parse_offset_checkpoint("0\n", checkpoint_path).empty());
+    CHECK(parse_offset_checkpoint("0", checkpoint_path).empty());
   }
   SECTION("runs of whitespace between fields, CRLF line ends, no final newline") {
-    CHECK(parse_offset_checkpoint("0\r\n2\r\na  0\t5\r\nb 1 6", path) ==
+    CHECK(parse_offset_checkpoint("0\r\n2\r\na  0\t5\r\nb 1 6", checkpoint_path) ==
           TopicPartitionOffsets{{{"a", 0}, 5}, {{"b", 1}, 6}});
   }
 }
 
 TEST_CASE("Every malformed offset checkpoint is rejected, naming the file, line and problem") {
-  const std::string in = "checkpoint file (" + path + ")";
-  CHECK(parse_error("x\n0\n") == "Malformed line in " + in + " line 1: 'x' (expected the version number)");
-  CHECK(parse_error("\n0\n") == "Malformed line in " + in + " line 1: '' (expected the version number)");
-  CHECK(parse_error("1\n0\n") == "Unrecognized version of the " + in + ": 1 (expected 0)");
-  CHECK(parse_error("0\nmany\n") ==
+  const std::string in = "checkpoint file (" + checkpoint_path + ")";
+  CHECK(checkpoint_error("x\n0\n") == "Malformed line in " + in + " line 1: 'x' (expected the version number)");
+  CHECK(checkpoint_error("\n0\n") == "Malformed line in " + in + " line 1: '' (expected the version number)");
+  CHECK(checkpoint_error("1\n0\n") == "Unrecognized version of the " + in + ": 1 (expected 0)");
+  CHECK(checkpoint_error("0\nmany\n") ==
         "Malformed line in " + in + " line 2: 'many' (expected the number of entries)");
-  CHECK(parse_error("0\n-1\n") ==
+  CHECK(checkpoint_error("0\n-1\n") ==
         "Malformed line in " + in + " line 2: '-1' (expected the number of entries)");
-  CHECK(parse_error("0\n3\na 0 1\nb 0 2\n") == "Expected 3 entries in " + in + " but found 2");
-  CHECK(parse_error("0\n1\na 0 1\nb 0 2\n") == "Expected 1 entries in " + in + " but found 2");
-  CHECK(parse_error("0\n2\na 0 1\nfoo 0\n") ==
+  CHECK(checkpoint_error("0\n3\na 0 1\nb 0 2\n") == "Expected 3 entries in " + in + " but found 2");
+  CHECK(checkpoint_error("0\n1\na 0 1\nb 0 2\n") == "Expected 1 entries in " + in + " but found 2");
+  CHECK(checkpoint_error("0\n2\na 0 1\nfoo 0\n") ==
         "Malformed line in " + in + " line 4: 'foo 0' (expected 'topic partition offset')");
-  CHECK(parse_error("0\n2\na 0 1\n\n") ==
+  CHECK(checkpoint_error("0\n2\na 0 1\n\n") ==
         "Malformed line in " + in + " line 4: '' (expected 'topic partition offset')");
-  CHECK(parse_error("0\n1\na 0 1 2\n") ==
+  CHECK(checkpoint_error("0\n1\na 0 1 2\n") ==
         "Malformed line in " + in + " line 3: 'a 0 1 2' (expected 'topic partition offset')");
-  CHECK(parse_error("0\n1\na x 1\n") ==
+  CHECK(checkpoint_error("0\n1\na x 1\n") ==
         "Malformed line in " + in + " line 3: 'a x 1' (partition 'x' is not a non-negative integer)");
-  CHECK(parse_error("0\n1\na -1 1\n") ==
+  CHECK(checkpoint_error("0\n1\na -1 1\n") ==
         "Malformed line in " + in + " line 3: 'a -1 1' (partition '-1' is not a non-negative integer)");
-  CHECK(parse_error("0\n1\na 4294967296 1\n") ==
+  CHECK(checkpoint_error("0\n1\na 4294967296 1\n") ==
         "Malformed line in " + in +
             " line 3: 'a 4294967296 1' (partition '4294967296' is not a non-negative integer)");
-  CHECK(parse_error("0\n1\na 0 1.5\n") ==
+  CHECK(checkpoint_error("0\n1\na 0 1.5\n") ==
         "Malformed line in " + in + " line 3: 'a 0 1.5' (offset '1.5' is not an integer)");
-  CHECK(parse_error("0\n1\na 0 99999999999999999999\n") ==
+  CHECK(checkpoint_error("0\n1\na 0 99999999999999999999\n") ==
         "Malformed line in " + in +
             " line 3: 'a 0 99999999999999999999' (offset '99999999999999999999' is not an integer)");
-  CHECK(parse_error("0\n3\na 0 1\nb 0 2\na 0 3\n") ==
+  CHECK(checkpoint_error("0\n3\na 0 1\nb 0 2\na 0 3\n") ==
         "Malformed line in " + in + " line 5: 'a 0 3' (a-0 already appears on line 3)");
 }
 
 TEST_CASE("The offset checkpoint is written atomically through the file system") {
   TestMapFileSystem fs;
-  write_offset_checkpoint(fs, path, {{{"orders", 0}, 42}});
-  CHECK(fs.content(path) == "0\n1\norders 0 42\n");
+  write_offset_checkpoint(fs, checkpoint_path, {{{"orders", 0}, 42}});
+  CHECK(fs.content(checkpoint_path) == "0\n1\norders 0 42\n");
   CHECK(fs.operations() == std::vector<std::string>{
-                               "truncate " + path + ".tmp",
-                               "append " + path + ".tmp 16",
-                               "fsync " + path + ".tmp",
-                               "rename " + path + ".tmp " + path,
+                               "truncate " + checkpoint_path + ".tmp",
+                               "append " + checkpoint_path + ".tmp 16",
+                               "fsync " + checkpoint_path + ".tmp",
+                               "rename " + checkpoint_path + ".tmp " + checkpoint_path,
                            });
-  CHECK(fs.paths() == std::vector<std::string>{path});
-  CHECK(read_offset_checkpoint(fs, path) == TopicPartitionOffsets{{{"orders", 0}, 42}});
+  CHECK(fs.paths() == std::vector<std::string>{checkpoint_path});
+  CHECK(read_offset_checkpoint(fs, checkpoint_path) == TopicPartitionOffsets{{{"orders", 0}, 42}});
 
-  write_offset_checkpoint(fs, path, {{{"orders", 0}, 43}, {{"orders", 1}, 5}});
-  CHECK(read_offset_checkpoint(fs, path) ==
+  write_offset_checkpoint(fs, checkpoint_path, {{{"orders", 0}, 43}, {{"orders", 1}, 5}});
+  CHECK(read_offset_checkpoint(fs, checkpoint_path) ==
         TopicPartitionOffsets{{{"orders", 0}, 43}, {{"orders", 1}, 5}});
 }
 
 TEST_CASE("A failed checkpoint write leaves the previous file as it was") {
   TestMapFileSystem fs;
-  write_offset_checkpoint(fs, path, {{{"orders", 0}, 42}});
+  write_offset_checkpoint(fs, checkpoint_path, {{{"orders", 0}, 42}});
   fs.fail_appends = true;
-  CHECK_THROWS_AS(write_offset_checkpoint(fs, path, {{{"orders", 0}, 99}}), IoError);
-  CHECK(fs.content(path) == "0\n1\norders 0 42\n");
-  CHECK(read_offset_checkpoint(fs, path) == TopicPartitionOffsets{{{"orders", 0}, 42}});
+  CHECK_THROWS_AS(write_offset_checkpoint(fs, checkpoint_path, {{{"orders", 0}, 99}}), IoError);
+  CHECK(fs.content(checkpoint_path) == "0\n1\norders 0 42\n");
+  CHECK(read_offset_checkpoint(fs, checkpoint_path) == TopicPartitionOffsets{{{"orders", 0}, 42}});
 }
 
 TEST_CASE("A missing offset checkpoint reads as empty, a corrupt one names its path") {
   TestMapFileSystem fs;
-  CHECK(read_offset_checkpoint(fs, path).empty());
-  fs.put(path, "0\n1\nbroken\n");
-  CHECK_THROWS_WITH(read_offset_checkpoint(fs, path),
-                    "Malformed line in checkpoint file (" + path +
+  CHECK(read_offset_checkpoint(fs, checkpoint_path).empty());
+  fs.put(checkpoint_path, "0\n1\nbroken\n");
+  CHECK_THROWS_WITH(read_offset_checkpoint(fs, checkpoint_path),
+                    "Malformed line in checkpoint file (" + checkpoint_path +
                         ") line 3: 'broken' (expected 'topic partition offset')");
 }
 

@@ -13,9 +13,11 @@
 #include "core/storage/errors.h"
 #include "core/storage/file_system.h"
 #include "core/storage/posix_file_system.h"
+#include "tests/storage/file_system_test_support.h"
 #include "tests/support/temporary_directory.h"
 
 using namespace ksim::storage;
+using namespace ksim::storage::test;
 using Kind = IoError::Kind;
 namespace stdfs = std::filesystem;
 
@@ -34,16 +36,6 @@ std::string read_real_file(const std::string& path) {
 void write_real_file(const std::string& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary);
   out << content;
-}
-
-template <typename Operation>
-IoError io_error_from(Operation&& operation) {
-  try {
-    operation();
-  } catch (const IoError& error) {
-    return error;
-  }
-  throw std::logic_error("expected an IoError");
 }
 
 }  // namespace

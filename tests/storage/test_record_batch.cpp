@@ -7,14 +7,12 @@
 #include "core/storage/crc32c.h"
 #include "core/storage/errors.h"
 #include "core/storage/record_batch.h"
+#include "tests/storage/codecs.h"
 
 using namespace ksim::storage;
+using ksim::storage::test::kAllCodecs;
 
 namespace {
-
-const CompressionType kAllCodecs[] = {CompressionType::none, CompressionType::gzip,
-                                      CompressionType::snappy, CompressionType::lz4,
-                                      CompressionType::zstd};
 
 Record make_record(std::int64_t offset, std::int64_t timestamp, std::optional<std::string> key,
                    std::optional<std::string> value, std::vector<RecordHeader> headers = {}) {

@@ -9,15 +9,13 @@
 #include "core/storage/crc32c.h"
 #include "core/storage/errors.h"
 #include "core/storage/record_batch.h"
+#include "tests/storage/codecs.h"
 
 using namespace ksim::storage;
+using ksim::storage::test::kAllCodecs;
 using Catch::Matchers::Contains;
 
 namespace {
-
-const CompressionType kAllCodecs[] = {CompressionType::none, CompressionType::gzip,
-                                      CompressionType::snappy, CompressionType::lz4,
-                                      CompressionType::zstd};
 
 // Records 0 and 1 of the batch below sit at bytes 61..71 and 71..81:
 //   61: 18 (length 9)  62: attributes  63: timestampDelta  64: offsetDelta  65: keyLength 1
