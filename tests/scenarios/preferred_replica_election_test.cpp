@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "parse_helpers.h"
+#include "run_helpers.h"
 #include "scenarios/runner.h"
 
 namespace ksim::scenarios {
@@ -13,24 +14,8 @@ using testing::only_tool;
 using testing::script_error;
 using testing::script_steps;
 
-std::string transcript_text(const Transcript& transcript) {
-  std::string text;
-  for (const TranscriptLine& line : transcript.lines()) text += Transcript::format(line);
-  return text;
-}
-
-struct Run {
-  std::unique_ptr<ScenarioRunner> runner;
-  std::string text;
-};
-
-Run run_script(const std::string& script) {
-  Run run;
-  run.runner = std::make_unique<ScenarioRunner>(parse_script(script, "test.ksim"));
-  run.runner->run();
-  run.text = transcript_text(run.runner->transcript());
-  return run;
-}
+using testing::Run;
+using testing::run_script;
 
 // Seed 102: broker 0 is the controller. Broker 1, the preferred leader of t-0, goes through a
 // controlled shutdown and comes back: broker 2 leads until a preferred election.

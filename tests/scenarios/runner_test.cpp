@@ -6,6 +6,7 @@
 
 #include "scenarios/library.h"
 #include "scenarios/parser.h"
+#include "run_helpers.h"
 #include "scenarios/runner.h"
 #include "scenarios/runner_internal.h"
 #include "sim/clients/client_history.h"
@@ -13,26 +14,9 @@
 namespace ksim::scenarios {
 namespace {
 
-std::string transcript_text(const Transcript& transcript) {
-  std::string text;
-  for (const TranscriptLine& line : transcript.lines()) text += Transcript::format(line);
-  return text;
-}
-
-struct Run {
-  std::unique_ptr<ScenarioRunner> runner;
-  std::string text;
-};
-
-Run run_script(const std::string& script, std::optional<std::uint64_t> seed = std::nullopt) {
-  RunOptions options;
-  options.seed = seed;
-  Run run;
-  run.runner = std::make_unique<ScenarioRunner>(parse_script(script, "test.ksim"), options);
-  run.runner->run();
-  run.text = transcript_text(run.runner->transcript());
-  return run;
-}
+using testing::Run;
+using testing::run_script;
+using testing::transcript_text;
 
 const std::string kTopic = R"(brokers 3
 kafka-topics.sh --create --bootstrap-server localhost:9092 --replication-factor 3 --partitions 1 --topic t
