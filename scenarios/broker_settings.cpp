@@ -76,6 +76,19 @@ std::int16_t broker_config_short(std::string_view name, std::string_view value,
                             std::numeric_limits<std::int16_t>::max(), at_least));
 }
 
+// A DOUBLE between 0 and 1 (log.cleaner.min.cleanable.ratio).
+double broker_config_ratio(std::string_view name, std::string_view raw) {
+  const std::string_view value = broker_config_trimmed(raw);
+  double parsed = 0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+  if (value.empty() || error != std::errc() || end != value.data() + value.size()) {
+    throw_bad_broker_config_value(name, value, "Not a number of type DOUBLE");
+  }
+  if (!(parsed >= 0.0)) throw_bad_broker_config_value(name, value, "Value must be at least 0");
+  if (parsed > 1.0) throw_bad_broker_config_value(name, value, "Value must be no more than 1");
+  return parsed;
+}
+
 bool broker_config_bool(std::string_view name, std::string_view raw) {
   const std::string_view value = broker_config_trimmed(raw);
   std::string lower(value);
@@ -179,6 +192,10 @@ constexpr BrokerConfigEntry kBrokerConfigEntries[] = {
      [](BrokerConfig& c, std::string_view n, std::string_view v) {
        c.controller.leader_imbalance_per_broker_percentage = broker_config_int(n, v, 0);
      }},
+    {"log.cleaner.backoff.ms",
+     [](BrokerConfig& c, std::string_view n, std::string_view v) {
+       c.replication.log_cleaner_backoff_ms = broker_config_long(n, v, 0);
+     }},
     {"log.cleaner.delete.retention.ms",
      [](BrokerConfig& c, std::string_view n, std::string_view v) {
        c.log.delete_retention_ms = broker_config_long(n, v, 0);
@@ -186,6 +203,14 @@ constexpr BrokerConfigEntry kBrokerConfigEntries[] = {
     {"log.cleaner.min.compaction.lag.ms",
      [](BrokerConfig& c, std::string_view n, std::string_view v) {
        c.log.min_compaction_lag_ms = broker_config_long(n, v, 0);
+     }},
+    {"log.cleaner.enable",
+     [](BrokerConfig& c, std::string_view n, std::string_view v) {
+       c.replication.log_cleaner_enable = broker_config_bool(n, v);
+     }},
+    {"log.cleaner.min.cleanable.ratio",
+     [](BrokerConfig& c, std::string_view n, std::string_view v) {
+       c.log.min_cleanable_dirty_ratio = broker_config_ratio(n, v);
      }},
     {"log.cleanup.policy",
      [](BrokerConfig& c, std::string_view n, std::string_view v) {
@@ -241,6 +266,10 @@ constexpr BrokerConfigEntry kBrokerConfigEntries[] = {
     {"log.retention.ms",
      [](BrokerConfig& c, std::string_view n, std::string_view v) {
        c.log.retention_ms = broker_config_retention(n, v, 1);
+     }},
+    {"log.retention.check.interval.ms",
+     [](BrokerConfig& c, std::string_view n, std::string_view v) {
+       c.replication.log_retention_check_interval_ms = broker_config_long(n, v, 1);
      }},
     {"log.roll.hours",
      [](BrokerConfig& c, std::string_view n, std::string_view v) {

@@ -28,7 +28,8 @@ ReplicaManager::ReplicaManager(std::int32_t broker_id, storage::LogManager& log_
       next_isr_expiration_ms_(now_ms),
       next_offset_checkpoint_ms_(now_ms + config.log_flush_offset_checkpoint_interval_ms),
       next_producer_expiration_check_ms_(now_ms +
-                                         config.producer_id_expiration_check_interval_ms) {
+                                         config.producer_id_expiration_check_interval_ms),
+      log_cleanup_(config, now_ms) {
   config_.validate();
 }
 
@@ -170,6 +171,7 @@ protocol::LeaderAndIsrResponse ReplicaManager::become_leader_or_follower(
 void ReplicaManager::stop_replica(const storage::TopicPartition& tp, bool delete_partition) {
   remove_fetcher_for_partition(tp);
   partitions_.erase(tp);
+  log_cleanup_.forget(tp);
   if (delete_partition) log_manager_->delete_log(tp);
   try_complete_delayed_requests(tp);
 }
@@ -554,6 +556,7 @@ void ReplicaManager::tick(std::int64_t now_ms) {
         next_run_after(next_producer_expiration_check_ms_, now_ms,
                        config_.producer_id_expiration_check_interval_ms);
   }
+  log_cleanup_.tick(now_ms, partitions_, storage_errors_);
 }
 
 std::optional<std::int64_t> ReplicaManager::next_deadline_ms(std::int64_t now_ms) const {
@@ -564,6 +567,7 @@ std::optional<std::int64_t> ReplicaManager::next_deadline_ms(std::int64_t now_ms
   consider(produce_purgatory_.next_deadline_ms());
   consider(fetch_purgatory_.next_deadline_ms());
   consider(next_high_watermark_checkpoint_ms_);
+  consider(log_cleanup_.next_deadline_ms());
   if (config_.log_flush_offset_checkpoint_interval_ms > 0) consider(next_offset_checkpoint_ms_);
   // The producer id expiration check is not a deadline of its own: it runs on the first tick
   // after it is due (isr-expiration ticks at least every replica.lag.time.max.ms / 2), so it

@@ -31,6 +31,7 @@
 #include "core/replication/delayed_fetch.h"
 #include "core/replication/delayed_operation.h"
 #include "core/replication/delayed_produce.h"
+#include "core/replication/log_cleanup.h"
 #include "core/replication/partition.h"
 #include "core/replication/replica_fetcher.h"
 #include "core/replication/replication_config.h"
@@ -187,6 +188,8 @@ class ReplicaManager {
   // Follower truncations that removed records, since the last call (for the audit and
   // transcripts).
   std::vector<LogTruncation> take_truncations() { return std::exchange(truncations_, {}); }
+  // What retention and the log cleaner did since the last call (log_cleanup.h).
+  std::vector<LogCleanupEvent> take_log_cleanups() { return log_cleanup_.take_events(); }
   // Told of every partition's appends and HW advances (partitions created later too).
   void set_observer(ReplicaObserver* observer);
 
@@ -241,6 +244,7 @@ class ReplicaManager {
   std::optional<std::int64_t> next_high_watermark_checkpoint_ms_;  // starts at first LeaderAndIsr
   std::int64_t next_offset_checkpoint_ms_;
   std::int64_t next_producer_expiration_check_ms_;
+  LogCleanup log_cleanup_;
 };
 
 }  // namespace ksim::replication

@@ -38,6 +38,8 @@ void ReplicationConfig::validate() const {
   require_at_least(producer_id_expiration_ms, 1, "producer.id.expiration.ms");
   require_at_least(producer_id_expiration_check_interval_ms, 1,
                    "producer.id.expiration.check.interval.ms");
+  require_at_least(log_retention_check_interval_ms, 1, "log.retention.check.interval.ms");
+  require_at_least(log_cleaner_backoff_ms, 0, "log.cleaner.backoff.ms");
   // Kafka: replica.fetch.wait.max.ms must stay below replica.lag.time.max.ms, or followers
   // waiting in purgatory would drop out of the ISR.
   if (replica_fetch_wait_max_ms > replica_lag_time_max_ms) {

@@ -26,6 +26,13 @@ struct ReplicationConfig {
   // producer.id.expiration.check.interval.ms.
   std::int64_t producer_id_expiration_ms = 86400000;
   std::int64_t producer_id_expiration_check_interval_ms = 600000;
+  // LogManager's housekeeping, run by the ReplicaManager where every log's HW is known
+  // (log_cleanup.h): retention every log.retention.check.interval.ms (the first 30 s after
+  // startup), and the log cleaner, which looks for a log to compact every log.cleaner.backoff.ms
+  // when it found none.
+  std::int64_t log_retention_check_interval_ms = 300000;
+  bool log_cleaner_enable = true;
+  std::int64_t log_cleaner_backoff_ms = 15000;
 
   std::int64_t isr_expiration_interval_ms() const { return replica_lag_time_max_ms / 2; }
 

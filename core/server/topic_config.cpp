@@ -19,9 +19,6 @@ Int parse_number(const std::string& name, const std::string& value, const char* 
   return result;
 }
 
-std::int64_t as_long(const std::string& name, const std::string& value) {
-  return parse_number<std::int64_t>(name, value, "LONG");
-}
 std::int32_t as_int(const std::string& name, const std::string& value) {
   return parse_number<std::int32_t>(name, value, "INT");
 }
@@ -31,44 +28,10 @@ std::int32_t as_int(const std::string& name, const std::string& value) {
 replication::TopicConfig topic_config_from_entries(const storage::LogConfig& defaults,
                                                    const controller::ConfigEntries& entries) {
   replication::TopicConfig config;
-  config.log_config = defaults;
-  storage::LogConfig& log = config.log_config;
+  config.log_config = storage::log_config_from_entries(defaults, entries);
   for (const auto& [name, value] : entries) {
-    if (name == "segment.bytes") {
-      log.segment_bytes = as_int(name, value);
-    } else if (name == "segment.ms") {
-      log.segment_ms = as_long(name, value);
-    } else if (name == "segment.index.bytes") {
-      log.segment_index_bytes = as_int(name, value);
-    } else if (name == "index.interval.bytes") {
-      log.index_interval_bytes = as_int(name, value);
-    } else if (name == "retention.ms") {
-      log.retention_ms = as_long(name, value);
-    } else if (name == "retention.bytes") {
-      log.retention_bytes = as_long(name, value);
-    } else if (name == "cleanup.policy") {
-      log.cleanup_policy = storage::parse_cleanup_policy(value);
-    } else if (name == "delete.retention.ms") {
-      log.delete_retention_ms = as_long(name, value);
-    } else if (name == "min.compaction.lag.ms") {
-      log.min_compaction_lag_ms = as_long(name, value);
-    } else if (name == "max.message.bytes") {
-      log.max_message_bytes = as_int(name, value);
-    } else if (name == "message.timestamp.type") {
-      if (value == "CreateTime") {
-        log.message_timestamp_type = storage::TimestampType::create_time;
-      } else if (value == "LogAppendTime") {
-        log.message_timestamp_type = storage::TimestampType::log_append_time;
-      } else {
-        throw std::invalid_argument("Invalid value " + value +
-                                    " for configuration message.timestamp.type: String must be "
-                                    "one of: CreateTime, LogAppendTime");
-      }
-    } else if (name == "min.insync.replicas") {
-      config.min_insync_replicas = as_int(name, value);
-    }
+    if (name == "min.insync.replicas") config.min_insync_replicas = as_int(name, value);
   }
-  log.validate();
   return config;
 }
 

@@ -1,5 +1,6 @@
 #include "core/storage/log_cleaner.h"
 
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 
@@ -40,24 +41,57 @@ CleanerStats LogCleaner::clean(Log& log, std::int64_t now_ms, std::int64_t high_
   return log.change([&] { return clean_log(log, now_ms, high_watermark); });
 }
 
+namespace {
+
+// The cleanable segments' base offsets: whole, inactive, below the high watermark, older than
+// min.compaction.lag.ms; and the first offset that is not cleanable.
+std::vector<std::int64_t> cleanable_segments(const std::vector<const LogSegment*>& segments,
+                                             const LogConfig& config, std::int64_t now_ms,
+                                             std::int64_t high_watermark,
+                                             std::int64_t& first_uncleanable_offset) {
+  first_uncleanable_offset = std::min(high_watermark, segments.back()->base_offset());
+  std::vector<std::int64_t> cleanable;
+  for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
+    const std::int64_t next_base = segments[i + 1]->base_offset();
+    const bool within_lag =
+        now_ms - segments[i]->largest_timestamp() < config.min_compaction_lag_ms;
+    if (next_base > high_watermark || within_lag) {
+      first_uncleanable_offset = segments[i]->base_offset();
+      break;
+    }
+    cleanable.push_back(segments[i]->base_offset());
+  }
+  return cleanable;
+}
+
+}  // namespace
+
+LogToClean LogCleaner::log_to_clean(const Log& log, std::int64_t now_ms,
+                                    std::int64_t high_watermark, std::int64_t cleaner_checkpoint) {
+  const std::vector<const LogSegment*> segments = log.segments();
+  LogToClean result;
+  const std::vector<std::int64_t> cleanable = cleanable_segments(
+      segments, log.config(), now_ms, high_watermark, result.first_uncleanable_offset);
+  result.first_dirty_offset =
+      std::clamp(cleaner_checkpoint, log.log_start_offset(), result.first_uncleanable_offset);
+  for (std::size_t i = 0; i < cleanable.size(); ++i) {
+    // A segment wholly below the checkpoint is clean; one reaching past it is dirty.
+    const std::int64_t next_base = segments[i + 1]->base_offset();
+    (next_base <= result.first_dirty_offset ? result.clean_bytes : result.dirty_bytes) +=
+        segments[i]->size();
+  }
+  return result;
+}
+
 CleanerStats LogCleaner::clean_log(Log& log, std::int64_t now_ms, std::int64_t high_watermark) {
   CleanerStats stats;
   const LogConfig& config = log.config();
-  stats.first_uncleanable_offset = std::min(high_watermark, log.active_segment().base_offset());
-  if (!config.compacts()) return stats;
-
-  // The cleanable segments: whole, inactive, below the high watermark, older than the lag.
-  std::vector<std::int64_t> cleanable;
-  for (auto it = log.segments_.begin(); it != log.segments_.end(); ++it) {
-    auto next = std::next(it);
-    if (next == log.segments_.end()) break;
-    const bool within_lag = now_ms - it->second->largest_timestamp() < config.min_compaction_lag_ms;
-    if (next->first > high_watermark || within_lag) {
-      stats.first_uncleanable_offset = it->first;
-      break;
-    }
-    cleanable.push_back(it->first);
+  if (!config.compacts()) {
+    stats.first_uncleanable_offset = std::min(high_watermark, log.active_segment().base_offset());
+    return stats;
   }
+  const std::vector<std::int64_t> cleanable = cleanable_segments(
+      log.segments(), config, now_ms, high_watermark, stats.first_uncleanable_offset);
   if (cleanable.empty()) return stats;
 
   OffsetMap latest;

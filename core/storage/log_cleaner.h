@@ -32,8 +32,28 @@ struct CleanerStats {
   std::uint64_t bytes_after = 0;
 };
 
+// What of a log the cleaner could clean now (Kafka's LogToClean), in whole segments: the clean
+// section below the cleaner's checkpoint (where the last cleaning stopped), the dirty section
+// from there to the first uncleanable offset (the active segment, the high watermark, or the
+// first segment written within min.compaction.lag.ms).
+struct LogToClean {
+  std::int64_t first_dirty_offset = 0;
+  std::int64_t first_uncleanable_offset = 0;
+  std::uint64_t clean_bytes = 0;
+  std::uint64_t dirty_bytes = 0;
+  // dirty / (clean + dirty), 0 for nothing cleanable; the cleaner takes a log when this reaches
+  // min.cleanable.dirty.ratio.
+  double dirty_ratio() const {
+    const std::uint64_t total = clean_bytes + dirty_bytes;
+    return total == 0 ? 0.0 : static_cast<double>(dirty_bytes) / static_cast<double>(total);
+  }
+};
+
 class LogCleaner {
  public:
+  static LogToClean log_to_clean(const Log& log, std::int64_t now_ms, std::int64_t high_watermark,
+                                 std::int64_t cleaner_checkpoint);
+
   // One cleaning pass. A log whose policy does not compact is left alone.
   // An I/O error takes the log offline (see Log::is_offline).
   static CleanerStats clean(Log& log, std::int64_t now_ms, std::int64_t high_watermark);

@@ -294,6 +294,9 @@ void KafkaBroker::pump() {
       events_->broker_event({context_->now(), config_.broker_id, std::move(what), std::move(cut)});
     }
   }
+  for (const replication::LogCleanupEvent& cleanup : rm.take_log_cleanups()) {
+    record(fmt::format("{}: {}", cleanup.topic_partition.to_string(), replication::describe(cleanup)));
+  }
   send_fetcher_requests();
   send_alter_partition();
   send_controller_requests();

@@ -113,7 +113,7 @@ TEST_CASE("controller, ZooKeeper and broker settings") {
 
 TEST_CASE("every known name applies a value of its type, and the list is sorted") {
   const std::vector<std::string> names = known_broker_config_names();
-  CHECK(names.size() == 50);
+  CHECK(names.size() == 54);
   CHECK(std::is_sorted(names.begin(), names.end()));
   for (const std::string& name : names) {
     CAPTURE(name);
@@ -122,11 +122,30 @@ TEST_CASE("every known name applies a value of its type, and the list is sorted"
     const std::string value = boolean                                ? "true"
                               : name == "log.cleanup.policy"         ? "delete"
                               : name == "log.message.timestamp.type" ? "CreateTime"
+                              : name == "log.cleaner.min.cleanable.ratio" ? "0.25"
                                                                      : "100";
     BrokerConfig config;
     CHECK_NOTHROW(apply_broker_config(config, name, value));
   }
   CHECK_FALSE(is_known_broker_config_name("min.insync.replica"));
+}
+
+TEST_CASE("the log cleaner and retention settings") {
+  const BrokerConfig config = config_with("log.cleaner.min.cleanable.ratio", "0.25");
+  CHECK(config.log.min_cleanable_dirty_ratio == 0.25);
+  CHECK(config_with("log.retention.check.interval.ms", "10000")
+            .replication.log_retention_check_interval_ms == 10000);
+  CHECK(config_with("log.cleaner.backoff.ms", "5000").replication.log_cleaner_backoff_ms == 5000);
+  CHECK_FALSE(config_with("log.cleaner.enable", "false").replication.log_cleaner_enable);
+  CHECK(config_problem("log.cleaner.min.cleanable.ratio", "1.5") ==
+        "Invalid value 1.5 for configuration log.cleaner.min.cleanable.ratio: Value must be no "
+        "more than 1");
+  CHECK(config_problem("log.cleaner.min.cleanable.ratio", "half") ==
+        "Invalid value half for configuration log.cleaner.min.cleanable.ratio: Not a number of "
+        "type DOUBLE");
+  CHECK(config_problem("log.retention.check.interval.ms", "0") ==
+        "Invalid value 0 for configuration log.retention.check.interval.ms: Value must be at "
+        "least 1");
 }
 
 TEST_CASE("bad names are refused with the closest known name") {
