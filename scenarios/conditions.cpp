@@ -181,13 +181,23 @@ Observation observe(const Condition& condition, KafkaCluster& cluster, const Las
       return number(condition, state->leader_and_isr.leader_epoch);
     }
     case Subject::high_watermark:
-    case Subject::log_end_offset: {
+    case Subject::log_end_offset:
+    case Subject::log_start_offset:
+    case Subject::segment_count: {
       std::string missing;
       const replication::Partition* replica = replica_for(condition, cluster, missing);
       if (replica == nullptr) return {false, missing};
-      return number(condition, condition.subject == Subject::high_watermark
-                                   ? replica->high_watermark()
-                                   : replica->log_end_offset());
+      switch (condition.subject) {
+        case Subject::high_watermark:
+          return number(condition, replica->high_watermark());
+        case Subject::log_end_offset:
+          return number(condition, replica->log_end_offset());
+        case Subject::log_start_offset:
+          return number(condition, replica->log().log_start_offset());
+        default:
+          return number(condition,
+                        static_cast<std::int64_t>(replica->log().number_of_segments()));
+      }
     }
     case Subject::controller:
       return broker_id(condition, cluster.controller_id().value_or(-1));

@@ -211,6 +211,8 @@ struct Condition {
     leader_epoch,      // leader-epoch T-P
     high_watermark,    // hw T-P [on broker N]
     log_end_offset,    // leo T-P [on broker N]
+    log_start_offset,  // log-start T-P [on broker N]
+    segment_count,     // segments T-P [on broker N]
     controller,        // controller        value: broker id, -1 for none
     broker_state,      // broker N          value: text "up" / "down" / "paused"
     under_replicated,  // under-replicated
@@ -225,7 +227,8 @@ struct Condition {
   Subject subject = Subject::leader;
   Comparison comparison = Comparison::eq;
   storage::TopicPartition partition;       // leader, isr, replicas, leader_epoch, hw, leo, lag
-  std::optional<std::int32_t> on_broker;   // hw / leo on broker N; broker_state's broker
+  std::optional<std::int32_t> on_broker;   // hw / leo / log-start / segments on broker N;
+                                           // broker_state's broker
   std::string name;                        // audit_count's field, consumed's job, lag's group
   std::optional<std::int16_t> acks;        // audit_count: one acks setting (-1 for all)
   std::int64_t number = 0;                 // the value for numeric subjects

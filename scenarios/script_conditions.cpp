@@ -160,7 +160,8 @@ void take_condition_text(WordCursor& cursor, Condition& condition, std::string_v
 
 const std::vector<std::string>& condition_subject_names() {
   static const std::vector<std::string> names = {
-      "leader", "isr", "replicas", "leader-epoch", "hw", "leo", "controller", "broker",
+      "leader", "isr", "replicas", "leader-epoch", "hw", "leo", "log-start", "segments",
+      "controller", "broker",
       "under-replicated", "offline", "acknowledged", "lost", "duplicated", "indeterminate",
       "sent", "consumed", "lag", "output", "failed", "violations"};
   return names;
@@ -201,10 +202,13 @@ Condition parse_condition(WordCursor& cursor, const ScriptFacts& facts) {
     take_partition();
     condition.comparison = take_comparison(cursor, first, kEqualityComparisons);
     condition.brokers = take_broker_list(cursor, facts);
-  } else if (subject == "leader-epoch" || subject == "hw" || subject == "leo") {
+  } else if (subject == "leader-epoch" || subject == "hw" || subject == "leo" ||
+             subject == "log-start" || subject == "segments") {
     condition.subject = subject == "leader-epoch" ? Subject::leader_epoch
                         : subject == "hw"         ? Subject::high_watermark
-                                                  : Subject::log_end_offset;
+                        : subject == "leo"        ? Subject::log_end_offset
+                        : subject == "log-start"  ? Subject::log_start_offset
+                                                  : Subject::segment_count;
     take_partition();
     if (subject != "leader-epoch" && cursor.take_if("on")) {
       cursor.take_keyword("broker", subject + " T-P on broker N");

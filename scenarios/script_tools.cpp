@@ -2,6 +2,7 @@
 #include <limits>
 
 #include "scenarios/did_you_mean.h"
+#include "core/storage/log_config.h"
 #include "scenarios/script_tool_options.h"
 
 namespace ksim::scenarios::parsing {
@@ -185,6 +186,13 @@ TopicsTool parse_topics_tool(WordCursor& cursor, const ScriptWord& tool) {
   }
   for (const ToolOption* config : options.all("--config")) {
     o.configs.push_back(options.key_value(*config, config->values.front()));
+    // Kafka answers "Unknown topic config name" at run time; a script's typo is caught here.
+    const std::string& name = o.configs.back().first;
+    if (!storage::is_topic_config_name(name)) {
+      options.fail_at(config->values.front(),
+                      "unknown topic config " + quoted_for_message(name) +
+                          did_you_mean(name, storage::topic_config_names()));
+    }
   }
   for (const ToolOption* name : options.all("--delete-config")) {
     o.delete_configs.push_back(name->values.front().text);

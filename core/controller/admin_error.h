@@ -31,6 +31,9 @@ inline constexpr std::string_view broker_not_available =
     "org.apache.kafka.common.errors.BrokerNotAvailableException";
 inline constexpr std::string_view topic_deletion_disabled =
     "org.apache.kafka.common.errors.TopicDeletionDisabledException";
+inline constexpr std::string_view invalid_config =
+    "org.apache.kafka.common.errors.InvalidConfigurationException";
+inline constexpr std::string_view legacy_config = "org.apache.kafka.common.config.ConfigException";
 inline constexpr std::string_view unknown_topic_or_partition =
     "org.apache.kafka.common.errors.UnknownTopicOrPartitionException";
 // Kafka before 0.10.1 (before KIP-4 gave admin errors protocol codes).

@@ -13,6 +13,7 @@
 #include "core/controller/topic_describe.h"
 #include "core/controller/topic_names.h"
 #include "core/controller/zk_kafka_paths.h"
+#include "core/storage/log_config.h"
 
 namespace ksim::controller {
 namespace {
@@ -235,6 +236,40 @@ class Command {
                                      fmt::join(colliding, ", ")));
       }
     }
+    validate_topic_configs();
+  }
+
+  // LogConfig.validate: every --config name is a topic config, and every value parses and is in
+  // its range.
+  void validate_topic_configs() const {
+    const std::string_view exception_class =
+        has_api_exceptions(version()) ? java_exception::invalid_config : java_exception::legacy_config;
+    for (const auto& [name, value] : options_.configs) {
+      if (!storage::is_topic_config_name(name)) {
+        throw AdminError(exception_class, protocol::Error::INVALID_CONFIG,
+                         fmt::format("Unknown topic config name: {}", name));
+      }
+    }
+    try {
+      (void)storage::log_config_from_entries(storage::LogConfig{}, options_.configs);
+      for (const auto& [name, value] : options_.configs) {
+        if (name != "min.insync.replicas") continue;
+        int parsed = 0;
+        const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+        if (value.empty() || error != std::errc{} || end != value.data() + value.size()) {
+          throw std::invalid_argument(fmt::format(
+              "Invalid value {} for configuration min.insync.replicas: Not a number of type INT",
+              value));
+        }
+        if (parsed < 1) {
+          throw std::invalid_argument(fmt::format(
+              "Invalid value {} for configuration min.insync.replicas: Value must be at least 1",
+              value));
+        }
+      }
+    } catch (const std::invalid_argument& e) {
+      throw AdminError(exception_class, protocol::Error::INVALID_CONFIG, e.what());
+    }
   }
 
   bool is_topic_exists(const AdminError& error) const {
@@ -383,6 +418,7 @@ class Command {
         "WARNING: Altering topic configuration from this script has been deprecated and may "
         "be removed in future releases.");
     print("         Going forward, please use kafka-configs.sh for this functionality");
+    validate_topic_configs();
     const TopicMetadata& topic = cluster_.topics.at(name);
     ConfigEntries config = topic.config;
     for (const auto& [key, value] : options_.configs) {

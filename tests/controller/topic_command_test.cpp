@@ -516,6 +516,28 @@ TEST_CASE("kafka-topics.sh --describe: config overrides in the order Kafka's col
   }
 }
 
+TEST_CASE("kafka-topics.sh --config: unknown names and bad values are refused, nothing created",
+          "[topics][errors]") {
+  Sandbox sandbox({0}, KafkaVersion{2, 8, 0});
+  TopicCommandOptions unknown = create("c", 1, 1);
+  unknown.configs = {{"retention.msx", "1000"}};
+  TopicCommandResult result = sandbox.run(unknown);
+  CHECK(result.out == "Error while executing topic command : Unknown topic config name: "
+                      "retention.msx\n");
+  CHECK(result.exit_code == 1);
+  TopicCommandOptions out_of_range = create("c", 1, 1);
+  out_of_range.configs = {{"min.cleanable.dirty.ratio", "2"}};
+  CHECK(sandbox.run(out_of_range).out ==
+        "Error while executing topic command : Invalid value 2 for configuration "
+        "min.cleanable.dirty.ratio: Value must be no more than 1\n");
+  TopicCommandOptions not_a_number = create("c", 1, 1);
+  not_a_number.configs = {{"min.insync.replicas", "two"}};
+  CHECK(sandbox.run(not_a_number).out ==
+        "Error while executing topic command : Invalid value two for configuration "
+        "min.insync.replicas: Not a number of type INT\n");
+  CHECK(sandbox.run(command(Action::list)).out.empty());
+}
+
 TEST_CASE("describe, alter or delete a topic that does not exist", "[topics][errors]") {
   SECTION("1.0: describe prints nothing; alter and delete name the ZooKeeper path") {
     Sandbox sandbox({0}, KafkaVersion{1, 0, 0});

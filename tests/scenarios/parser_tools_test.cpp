@@ -244,3 +244,12 @@ TEST_CASE("every tool accepts the connection options and ignores them") {
                                        "--max-messages 1")
             .topic == "t");
 }
+
+TEST_CASE("kafka-topics.sh --config: an unknown topic config name is a script error") {
+  const ScriptError error = testing::script_error(
+      "kafka-topics.sh --create --bootstrap-server localhost:9092 --topic t --config "
+      "retention.msx=60000\n");
+  CHECK(error.message() == "unknown topic config 'retention.msx' (did you mean 'retention.ms'?)");
+  CHECK(error.location().line == 1);
+  CHECK(error.location().column == 79);
+}
