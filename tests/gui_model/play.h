@@ -35,4 +35,19 @@ inline void play(scenarios::ScenarioRunner& runner, sim::SimDuration frame,
   frame_done();
 }
 
+// Runs event by event (after start()) until `condition` holds; false if the events ran out.
+inline bool step_until(scenarios::ScenarioRunner& runner, const std::function<bool()>& condition) {
+  runner.start();
+  sim::Simulation& sim = runner.cluster().sim();
+  while (!condition()) {
+    if (!sim.step()) return false;
+  }
+  return true;
+}
+
+// A script run from text, as a test writes it.
+inline std::unique_ptr<scenarios::ScenarioRunner> script_runner(const std::string& text) {
+  return std::make_unique<scenarios::ScenarioRunner>(scenarios::parse_script(text, "test.ksim"));
+}
+
 }  // namespace ksim::gui::model::testing
