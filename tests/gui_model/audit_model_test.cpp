@@ -1,0 +1,113 @@
+// The Audit panel's model: the summary per acks setting as `ksim run` prints it, the lost records
+// with their stories, and a click seeking to the truncation that destroyed them (which the event
+// log lists at that same time).
+#include <catch2/catch.hpp>
+
+#include "app/gui/model/audit_model.h"
+#include "app/gui/model/event_log_model.h"
+#include "tests/gui_model/play.h"
+
+namespace ksim::gui::model {
+
+TEST_CASE("audit: acks1-failover-loss loses p6..p10 to broker 0's truncation at 22.12 s") {
+  auto runner = testing::library_runner("acks1-failover-loss");
+  AuditModel audit;
+  EventLogModel log;
+  std::size_t lost_at_20s = 99;
+  testing::play(*runner, sim::SimDuration::from_ms(100), [&] {
+    audit.update(runner->cluster());
+    log.update(runner->cluster(), &runner->transcript());
+    if (runner->cluster().now() == sim::SimTime::from_s(20)) lost_at_20s = audit.lost_count();
+  });
+  CHECK(lost_at_20s == 0);  // still on broker 0's disk, broker 0 down
+  REQUIRE(audit.available());
+
+  REQUIRE(audit.summary().size() == 1);
+  const AuditSummaryRow& acks1 = audit.summary()[0];
+  CHECK(acks1.acks == "1");
+  CHECK(acks1.sent == 11);
+  CHECK(acks1.acknowledged == 11);
+  CHECK(acks1.lost == 5);
+  CHECK(acks1.lost_after_commit == 0);
+  CHECK(acks1.duplicated == 0);
+  CHECK(acks1.indeterminate == 0);
+  CHECK(acks1.failed == 0);
+  CHECK(acks1.pending == 0);
+  CHECK(acks1.committed == 6);
+  CHECK(acks1.consumed == 6);
+
+  REQUIRE(audit.records().size() == 5);
+  CHECK(audit.lost_count() == 5);
+  for (std::size_t i = 0; i < 5; ++i) {
+    const AuditRecordRow& row = audit.records()[i];
+    CHECK(row.problem == AuditProblem::lost);
+    CHECK(row.record == 5 + i);
+    CHECK(row.value == "p" + std::to_string(6 + i));
+    CHECK(row.partition == "payments-0");
+    CHECK(row.acks == 1);
+    CHECK(row.offset == static_cast<std::int64_t>(5 + i));
+    CHECK(row.loss == "lost after acknowledgement");
+    CHECK(row.destroyed_at == sim::SimTime::from_us(22'119'848));
+    CHECK(row.destroyed_on_broker == 0);
+    CHECK(row.destroyed_how ==
+          "truncated from offset 5 on broker 0: it became follower of epoch 1 (leader 1): "
+          "truncated at the diverging epoch the leader's fetch answer named");
+    CHECK(audit.click(i) == sim::SimTime::from_us(22'119'848));
+  }
+  CHECK(audit.records()[0].explanation ==
+        "record 5: value \"p6\" sent by console-producer-2 to payments-0 at 1.627594s with acks=1\n"
+        "  written at offset 5 by broker 0 in epoch 0\n"
+        "  acknowledged at 2.629s at offset 5\n"
+        "  never committed (broker 0's high watermark was 5)\n"
+        "  truncated from broker 0 at 22.119848s (it became follower of epoch 1 (leader 1): "
+        "truncated at the diverging epoch the leader's fetch answer named)\n"
+        "  never consumed\n"
+        "  lost after acknowledgement\n");
+  CHECK_FALSE(audit.click(5).has_value());
+
+  // The click lands on the truncation in the event log.
+  EventFilter truncations;
+  truncations.show_only({EventKind::truncation});
+  truncations.broker = audit.records()[0].destroyed_on_broker;
+  const EventRow* row = log.last_at_or_before(*audit.click(0), truncations);
+  REQUIRE(row != nullptr);
+  CHECK(row->time == *audit.click(0));
+  CHECK(row->partition == "payments-0");
+}
+
+TEST_CASE("audit: an unclean election loses committed acks=1 and acks=all records") {
+  auto runner = testing::library_runner("unclean-election");
+  AuditModel audit;
+  testing::play(*runner, sim::SimDuration::from_ms(100), [&] { audit.update(runner->cluster()); });
+  REQUIRE(audit.summary().size() == 2);
+  const AuditSummaryRow& acks1 = audit.summary()[0];
+  const AuditSummaryRow& all = audit.summary()[1];
+  CHECK(acks1.acks == "1");
+  CHECK(acks1.sent == 2);
+  CHECK(acks1.lost == 1);
+  CHECK(acks1.lost_after_commit == 1);
+  CHECK(acks1.committed == 2);
+  CHECK(acks1.consumed == 1);
+  CHECK(all.acks == "all");
+  CHECK(all.sent == 8);
+  CHECK(all.acknowledged == 8);
+  CHECK(all.lost == 3);
+  CHECK(all.lost_after_commit == 3);
+  CHECK(all.committed == 8);
+  CHECK(all.consumed == 5);
+
+  REQUIRE(audit.records().size() == 4);
+  const std::vector<std::string> values{"u-during-the-cut", "u-alone-1", "u-alone-2", "u-alone-3"};
+  for (std::size_t i = 0; i < 4; ++i) {
+    const AuditRecordRow& row = audit.records()[i];
+    CHECK(row.value == values[i]);
+    CHECK(row.partition == "unclean-0");
+    CHECK(row.offset == static_cast<std::int64_t>(1 + i));
+    CHECK(row.acks == (i == 0 ? 1 : -1));
+    CHECK(row.loss == "lost after commit");
+    CHECK(row.destroyed_at == sim::SimTime::from_us(69'541'350));
+    CHECK(audit.click(i) == sim::SimTime::from_us(69'541'350));
+  }
+}
+
+}  // namespace ksim::gui::model
