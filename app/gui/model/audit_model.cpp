@@ -51,7 +51,7 @@ AuditRecordRow make_row(const sim::audit::RecordLedger& ledger, sim::audit::Reco
 
 bool AuditModel::update(sim::cluster::KafkaCluster& cluster) {
   const bool changed = !refreshed_ || cluster.events().size() != events_seen_ ||
-                       cluster.now() - refreshed_at_ >= sim::SimDuration::from_s(1);
+                       cluster.now() - refreshed_at_ >= refresh_interval_;
   if (!changed) return false;
   refresh(cluster);
   return true;

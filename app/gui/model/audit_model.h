@@ -2,8 +2,9 @@
 // prints at its end) and the list of lost and duplicated records, each with its explanation and
 // the simulated time of the event that destroyed it, so that a click seeks the timeline there.
 //
-// The audit's summary and lists are scans of every record: refresh() redoes them when the
-// cluster did something (a broker event) or a simulated second passed, not every frame.
+// The audit's summary and lists are scans of every record (O(records) each): update() redoes
+// them when the cluster did something (a broker event) or `refresh_interval` of simulated time
+// passed, not every frame.
 #pragma once
 
 #include <cstdint>
@@ -52,6 +53,9 @@ struct AuditRecordRow {
 
 class AuditModel {
  public:
+  explicit AuditModel(sim::SimDuration refresh_interval = sim::SimDuration::from_s(1))
+      : refresh_interval_(refresh_interval) {}
+
   // Re-reads the audit when something may have changed (see the file comment); true if it did.
   bool update(sim::cluster::KafkaCluster& cluster);
   // Re-reads the audit now.
@@ -67,6 +71,7 @@ class AuditModel {
   std::optional<sim::SimTime> click(std::size_t index) const;
 
  private:
+  sim::SimDuration refresh_interval_;
   bool available_ = false;
   std::vector<AuditSummaryRow> summary_;
   std::vector<AuditRecordRow> records_;

@@ -175,9 +175,9 @@ void EventLogModel::update(sim::cluster::KafkaCluster& cluster,
     }
   }
   const std::vector<sim::cluster::BrokerEvent>& events = cluster.events();
-  static const std::vector<scenarios::TranscriptLine> kNoLines;
+  const std::vector<scenarios::TranscriptLine> no_lines;
   const std::vector<scenarios::TranscriptLine>& lines =
-      transcript != nullptr ? transcript->lines() : kNoLines;
+      transcript != nullptr ? transcript->lines() : no_lines;
 
   // Merge the two in time order; the transcript's line first at equal times (a command comes
   // before what it caused). Cluster events are skipped in the transcript: taken from the cluster.

@@ -112,12 +112,9 @@ void PartitionStripModel::update(sim::cluster::KafkaCluster& cluster) {
     }
   }
 
+  // The assigned replicas, then any running broker still holding the partition (a replica
+  // being moved away). A broker that holds it no more and is not assigned leaves the panel.
   std::vector<std::int32_t> brokers = assignment;
-  for (const ReplicaStrip& strip : replicas_) {
-    if (std::find(brokers.begin(), brokers.end(), strip.broker) == brokers.end()) {
-      brokers.push_back(strip.broker);
-    }
-  }
   for (std::int32_t id : cluster.broker_ids()) {
     if (std::find(brokers.begin(), brokers.end(), id) == brokers.end() &&
         cluster.replica(id, partition_) != nullptr) {

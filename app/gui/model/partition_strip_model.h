@@ -89,7 +89,7 @@ class PartitionStripModel {
   void update(sim::cluster::KafkaCluster& cluster);
 
   const storage::TopicPartition& partition() const { return partition_; }
-  // In the assignment's order, then any other broker seen holding the partition.
+  // In the assignment's order, then any other running broker holding the partition.
   const std::vector<ReplicaStrip>& replicas() const { return replicas_; }
   const ReplicaStrip* replica(std::int32_t broker) const;
   // The strip's extent: the largest log end offset of any replica (and of any lost record + 1).
