@@ -144,3 +144,47 @@ TEST_CASE("metrics: options are checked") {
 }
 
 }  // namespace ksim::gui::model
+
+namespace ksim::gui::model {
+
+TEST_CASE("metrics: frames that skip boundaries sample once, and downsampling keeps the grid") {
+  auto runner = testing::library_runner("acks1-failover-loss");
+  MetricsOptions options;
+  options.capacity = 4;
+  MetricsModel metrics(options);
+  runner->start();
+  sim::cluster::KafkaCluster& cluster = runner->cluster();
+  auto frame_at = [&](std::int64_t ms) {
+    cluster.run_until(sim::SimTime::from_ms(ms));
+    return metrics.update(cluster);
+  };
+  using Times = std::vector<std::int64_t>;
+  CHECK_FALSE(frame_at(500));
+  CHECK(frame_at(1000));
+  CHECK_FALSE(frame_at(1500));
+  CHECK(frame_at(2000));
+  CHECK(frame_at(5500));  // 3 s and 4 s are never seen
+  CHECK(metrics.times_us() == Times{1'000'000, 2'000'000, 5'000'000});
+  CHECK(frame_at(6000));  // the fourth point: two merge into one, 2 s a point
+  CHECK(metrics.times_us() == Times{2'000'000, 6'000'000});
+  CHECK(metrics.resolution() == sim::SimDuration::from_s(2));
+  CHECK(frame_at(9500));   // (8, 10] is being sampled
+  CHECK(frame_at(11500));  // commits 10 s; (10, 12] is being sampled
+  CHECK(metrics.times_us() == Times{2'000'000, 6'000'000, 10'000'000});
+  CHECK(frame_at(13500));  // commits 12 s: four points, 4 s a point; (12, 16] is being sampled
+  CHECK(metrics.times_us() == Times{4'000'000, 8'000'000, 12'000'000});
+  CHECK(metrics.resolution() == sim::SimDuration::from_s(4));
+  CHECK(frame_at(16000));  // commits 16 s: four points again, 8 s a point
+  CHECK(metrics.times_us() == Times{8'000'000, 16'000'000});
+  CHECK(metrics.downsamplings() == 3);
+  // 5 records by 1 s, 10 from 1.63 s on.
+  const MetricSeries* produced = metrics.series("produced");
+  REQUIRE(produced != nullptr);
+  CHECK(produced->points[0].min == 5);
+  CHECK(produced->points[0].max == 10);
+  CHECK(produced->points[0].last == 10);
+  CHECK(produced->points[1].min == 10);
+  CHECK(metrics.rate_per_second("produced") == std::vector<std::int64_t>{1, 0});  // 10 in 8 s
+}
+
+}  // namespace ksim::gui::model

@@ -59,8 +59,10 @@ bool MetricsModel::update(sim::cluster::KafkaCluster& cluster) {
   const std::int64_t boundary = cluster.now().to_us() / options_.interval.to_us();
   if (boundary <= last_boundary_) return false;
   last_boundary_ = boundary;
+  // A boundary past the pending span commits it first (which may downsample: the span is
+  // computed after, with the stride then in force).
+  if (pending_span_ >= 0 && (boundary - 1) / stride_ != pending_span_) commit_pending();
   const std::int64_t span = (boundary - 1) / stride_;
-  if (pending_span_ >= 0 && span != pending_span_) commit_pending();
 
   Values values;
   observe(cluster, values);
