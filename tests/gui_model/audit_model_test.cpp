@@ -111,3 +111,50 @@ TEST_CASE("audit: an unclean election loses committed acks=1 and acks=all record
 }
 
 }  // namespace ksim::gui::model
+
+namespace ksim::gui::model {
+
+TEST_CASE("audit: a retry without idempotence is listed as duplicated, seeking to its answer") {
+  auto runner = testing::script_runner(R"(brokers 3
+kafka-topics.sh --create --bootstrap-server localhost:9092 --replication-factor 3 --partitions 1 --topic t
+wait until isr t-0 == [0,1,2] within 10s
+isolate leader t-0 from brokers
+kafka-producer-perf-test.sh --topic t --num-records 1 --throughput -1 --record-size 10 --producer-props acks=all enable.idempotence=false request.timeout.ms=1000 delivery.timeout.ms=60000 client.id=retrier &
+wait 5s
+heal
+wait 10s
+)");
+  AuditModel audit(sim::SimDuration::from_ms(500));
+  testing::play(*runner, sim::SimDuration::from_ms(100), [&] { audit.update(runner->cluster()); });
+  REQUIRE(audit.summary().size() == 1);
+  CHECK(audit.summary()[0].acks == "all");
+  CHECK(audit.summary()[0].sent == 1);
+  CHECK(audit.summary()[0].acknowledged == 1);
+  CHECK(audit.summary()[0].duplicated == 1);
+  CHECK(audit.summary()[0].lost == 0);
+  CHECK(audit.lost_count() == 0);
+  REQUIRE(audit.records().size() == 1);
+  const AuditRecordRow& row = audit.records()[0];
+  CHECK(row.problem == AuditProblem::duplicated);
+  CHECK(row.record == 0);
+  CHECK(row.partition == "t-0");
+  CHECK(row.acks == -1);
+  CHECK(row.offset == 5);  // acknowledged at the sixth attempt's offset
+  CHECK(row.value == "0000000000");
+  CHECK(row.loss.empty());
+  CHECK_FALSE(row.destroyed_at.has_value());
+  CHECK(row.explanation.starts_with(
+      "record 0: value \"0000000000\" sent by retrier to t-0 at 0.020695s with acks=all\n"
+      "  written at offset 0 by broker 2 in epoch 0\n"
+      "  written again at offset 1 by broker 2 in epoch 0 at 1.332666s (duplicate)\n"));
+  CHECK(row.explanation.find("  acknowledged at 6.257s at offset 5 after 6 attempts\n") !=
+        std::string::npos);
+  // The click seeks to the producer's answer, after the last retry.
+  const std::optional<sim::SimTime> answered = runner->cluster().audit()->record(0).completed_at;
+  REQUIRE(answered.has_value());
+  CHECK(audit.click(0) == answered);
+  CHECK(*answered >= sim::SimTime::from_ms(6257));
+  CHECK(*answered < sim::SimTime::from_ms(6258));
+}
+
+}  // namespace ksim::gui::model
