@@ -5,6 +5,7 @@
 
 #include "app/gui/model/audit_model.h"
 #include "app/gui/model/event_log_model.h"
+#include "app/gui/model/metrics_model.h"
 #include "tests/gui_model/play.h"
 
 namespace ksim::gui::model {
@@ -155,6 +156,46 @@ wait 10s
   CHECK(audit.click(0) == answered);
   CHECK(*answered >= sim::SimTime::from_ms(6257));
   CHECK(*answered < sim::SimTime::from_ms(6258));
+}
+
+}  // namespace ksim::gui::model
+
+namespace ksim::gui::model {
+
+TEST_CASE("audit: acks=0 records sent into a dead connection were never written: no seek") {
+  auto runner = testing::library_runner("acks0-loss");
+  AuditModel audit;
+  MetricsModel metrics;
+  testing::play(*runner, sim::SimDuration::from_ms(100), [&] {
+    audit.update(runner->cluster());
+    metrics.update(runner->cluster());
+  });
+  REQUIRE(audit.summary().size() == 1);
+  const AuditSummaryRow& acks0 = audit.summary()[0];
+  CHECK(acks0.acks == "0");
+  CHECK(acks0.sent == 300);
+  CHECK(acks0.acknowledged == 300);  // counted as sent
+  CHECK(acks0.lost == 250);
+  CHECK(acks0.committed == 50);
+  CHECK(acks0.consumed == 50);
+  REQUIRE(audit.lost_count() == 250);
+  REQUIRE(audit.records().size() == 250);
+  const AuditRecordRow& first = audit.records().front();
+  CHECK(first.record == 50);
+  CHECK(first.acks == 0);
+  CHECK(first.loss == "lost after acks=0 counted it as sent");
+  CHECK(first.offset == -1);  // never written, no offset answered
+  CHECK_FALSE(first.destroyed_at.has_value());
+  CHECK(first.destroyed_how.empty());
+  CHECK_FALSE(audit.click(0).has_value());
+  CHECK(audit.records().back().record == 299);
+
+  // The same counts over time: 50 sent by 5 s (the power cut), 300 by the end.
+  CHECK(metrics.value_at("sent/acks=0", sim::SimTime::from_s(5)) == 50);
+  CHECK(metrics.value_at("acknowledged/acks=0", sim::SimTime::from_s(5)) == 50);
+  const std::int64_t last = metrics.times_us().back();
+  CHECK(metrics.value_at("sent/acks=0", sim::SimTime::from_us(last)) == 300);
+  CHECK(metrics.value_at("lost/acks=0", sim::SimTime::from_us(last)) == 250);
 }
 
 }  // namespace ksim::gui::model
