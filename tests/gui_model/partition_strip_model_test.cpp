@@ -225,3 +225,47 @@ wait 2s
 }
 
 }  // namespace ksim::gui::model
+
+namespace ksim::gui::model {
+
+TEST_CASE("strip: a record the leader holds but has not acknowledged, then its retries") {
+  auto runner = testing::script_runner(R"(brokers 3
+kafka-topics.sh --create --bootstrap-server localhost:9092 --replication-factor 3 --partitions 1 --topic t
+wait until isr t-0 == [0,1,2] within 10s
+isolate leader t-0 from brokers
+kafka-producer-perf-test.sh --topic t --num-records 1 --throughput -1 --record-size 10 --producer-props acks=all enable.idempotence=false request.timeout.ms=1000 delivery.timeout.ms=60000 client.id=retrier &
+wait 5s
+heal
+wait 10s
+)");
+  PartitionStripModel strip({"t", 0});
+  // acks=all waits for followers that cannot fetch: written on the leader, not answered.
+  REQUIRE(testing::step_until(*runner, [&] {
+    return runner->cluster().now() >= sim::SimTime::from_s(1);
+  }));
+  strip.update(runner->cluster());
+  const ReplicaStrip* leader = strip.replica(2);
+  REQUIRE(leader != nullptr);
+  CHECK(leader->leader);
+  CHECK(leader->log_end_offset == 1);
+  CHECK(leader->high_watermark == 0);
+  const std::vector<StripRecord> waiting = strip.records(2, 0, 10);
+  REQUIRE(waiting.size() == 1);
+  CHECK(waiting[0].value == "0000000000");
+  CHECK(waiting[0].colour == RecordColour::not_acknowledged);
+  CHECK(waiting[0].above_high_watermark);
+  CHECK(strip.records(0, 0, 10).empty());
+
+  // Five retries later and healed: six copies of the one record, acknowledged and committed.
+  testing::play(*runner, sim::SimDuration::from_ms(100), [&] { strip.update(runner->cluster()); });
+  for (std::int32_t broker : {0, 1, 2}) {
+    const std::vector<StripRecord> copies = strip.records(broker, 0, 10);
+    REQUIRE(copies.size() == 6);
+    for (const StripRecord& copy : copies) {
+      CHECK(copy.record == std::optional<sim::audit::RecordId>(0));
+      CHECK(copy.colour == RecordColour::committed);
+    }
+  }
+}
+
+}  // namespace ksim::gui::model
