@@ -147,3 +147,45 @@ TEST_CASE("events: classification and the partition and broker a text names") {
 }
 
 }  // namespace ksim::gui::model
+
+namespace ksim::gui::model {
+namespace {
+
+std::vector<std::uint64_t> event_sequences(const std::vector<const EventRow*>& rows) {
+  std::vector<std::uint64_t> sequences;
+  for (const EventRow* row : rows) sequences.push_back(row->sequence);
+  return sequences;
+}
+
+}  // namespace
+
+TEST_CASE("events: the kept filtered view follows the log frame by frame, drops included") {
+  EventLogOptions options;
+  options.capacity = 30;
+  EventLogModel log(options);
+  EventFilter broker_events;
+  broker_events.show_only({EventKind::leader_change, EventKind::isr_change, EventKind::truncation,
+                           EventKind::broker_state, EventKind::controller});
+  auto runner = testing::library_runner("acks1-failover-loss");
+  std::size_t frames_checked = 0;
+  testing::play(*runner, sim::SimDuration::from_ms(100), [&] {
+    log.update(runner->cluster(), &runner->transcript());
+    const std::vector<std::uint64_t> kept = log.matching(broker_events);
+    CHECK(kept == event_sequences(log.filtered(broker_events)));
+    ++frames_checked;
+  });
+  CHECK(frames_checked > 200);
+  CHECK(log.dropped() == 55);
+  const std::vector<std::uint64_t>& kept = log.matching(broker_events);
+  REQUIRE_FALSE(kept.empty());
+  CHECK(log.row(kept.back())->kind == EventKind::isr_change);
+  CHECK(log.row(kept.front())->sequence == kept.front());
+  CHECK(log.row(0) == nullptr);  // dropped
+  // Another filter: built afresh.
+  EventFilter faults;
+  faults.show_only({EventKind::fault});
+  CHECK(log.matching(faults) == event_sequences(log.filtered(faults)));
+  CHECK(log.matching(faults).size() == 2);  // "start broker 0", "broker 0 started"
+}
+
+}  // namespace ksim::gui::model

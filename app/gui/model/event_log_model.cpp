@@ -226,11 +226,34 @@ std::vector<const EventRow*> EventLogModel::filtered(const EventFilter& filter) 
   return out;
 }
 
-std::optional<sim::SimTime> EventLogModel::select(std::uint64_t sequence) const {
-  if (rows_.empty() || sequence < rows_.front().sequence || sequence > rows_.back().sequence) {
-    return std::nullopt;
+const std::vector<std::uint64_t>& EventLogModel::matching(const EventFilter& filter) {
+  if (!(filter == cached_filter_)) {
+    cached_filter_ = filter;
+    cached_.clear();
+    cached_through_ = 0;
   }
-  return rows_[static_cast<std::size_t>(sequence - rows_.front().sequence)].time;
+  // Drop what the log dropped, then look at the rows added since.
+  const std::uint64_t first_kept = rows_.empty() ? next_sequence_ : rows_.front().sequence;
+  cached_.erase(cached_.begin(), std::lower_bound(cached_.begin(), cached_.end(), first_kept));
+  for (std::uint64_t sequence = std::max(cached_through_, first_kept); sequence < next_sequence_;
+       ++sequence) {
+    if (filter.matches(*row(sequence))) cached_.push_back(sequence);
+  }
+  cached_through_ = next_sequence_;
+  return cached_;
+}
+
+const EventRow* EventLogModel::row(std::uint64_t sequence) const {
+  if (rows_.empty() || sequence < rows_.front().sequence || sequence > rows_.back().sequence) {
+    return nullptr;
+  }
+  return &rows_[static_cast<std::size_t>(sequence - rows_.front().sequence)];
+}
+
+std::optional<sim::SimTime> EventLogModel::select(std::uint64_t sequence) const {
+  const EventRow* found = row(sequence);
+  if (found == nullptr) return std::nullopt;
+  return found->time;
 }
 
 const EventRow* EventLogModel::last_at_or_before(sim::SimTime time,

@@ -58,6 +58,7 @@ struct EventFilter {
   static std::uint32_t bit(EventKind kind) { return 1u << static_cast<unsigned>(kind); }
   void show_only(std::initializer_list<EventKind> shown);
   bool matches(const EventRow& row) const;
+  friend bool operator==(const EventFilter&, const EventFilter&) = default;
 };
 
 struct EventLogOptions {
@@ -76,6 +77,10 @@ class EventLogModel {
   std::uint64_t dropped() const { return dropped_; }
   // The kept rows the filter shows, in order.
   std::vector<const EventRow*> filtered(const EventFilter& filter) const;
+  // The same as sequence numbers, kept between frames: with the filter unchanged, a frame costs
+  // only the rows added (and dropped) since the last call. For a clipped list: row(sequence).
+  const std::vector<std::uint64_t>& matching(const EventFilter& filter);
+  const EventRow* row(std::uint64_t sequence) const;
   // Selecting a row: the time to seek the timeline to (none once it was dropped).
   std::optional<sim::SimTime> select(std::uint64_t sequence) const;
   // The last row at or before `time` that the filter shows (the one to highlight while playing).
@@ -103,6 +108,10 @@ class EventLogModel {
   std::set<std::string> topics_;
   std::set<std::int32_t> brokers_;
   std::set<std::string> partitions_;
+  // matching()'s cache.
+  EventFilter cached_filter_;
+  std::vector<std::uint64_t> cached_;
+  std::uint64_t cached_through_ = 0;  // rows with a sequence below it were looked at
 };
 
 }  // namespace ksim::gui::model
