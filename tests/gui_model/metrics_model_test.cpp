@@ -15,7 +15,8 @@ sim::SimTime at_second(std::int64_t s) { return sim::SimTime::from_s(s); }
 TEST_CASE("metrics: acks1-failover-loss second by second") {
   auto runner = testing::library_runner("acks1-failover-loss");
   MetricsModel metrics;
-  testing::play(*runner, sim::SimDuration::from_ms(100), [&] { metrics.update(runner->cluster()); });
+  testing::play(*runner, sim::SimDuration::from_ms(100),
+                [&] { metrics.update(runner->cluster()); });
 
   REQUIRE(metrics.size() == 27);  // the run ends at 27.3 s
   CHECK(metrics.times_us().front() == 1'000'000);
@@ -77,7 +78,8 @@ TEST_CASE("metrics: acks1-failover-loss second by second") {
 TEST_CASE("metrics: a consumer group's lag, from its commits and the leaders' HWs") {
   auto runner = testing::library_runner("consumer-group-rebalance");
   MetricsModel metrics;
-  testing::play(*runner, sim::SimDuration::from_ms(100), [&] { metrics.update(runner->cluster()); });
+  testing::play(*runner, sim::SimDuration::from_ms(100),
+                [&] { metrics.update(runner->cluster()); });
   // No member has an assignment yet at 1 s: no series then.
   CHECK_FALSE(metrics.value_at("consumer_lag/g", at_second(1)).has_value());
   CHECK(metrics.value_at("consumer_lag/g", at_second(2)) == 0);
@@ -98,7 +100,8 @@ TEST_CASE("metrics: memory stays bounded over a long run, counters stay exact") 
   MetricsOptions options;
   options.capacity = 64;
   MetricsModel metrics(options);
-  testing::play(*runner, sim::SimDuration::from_ms(100), [&] { metrics.update(runner->cluster()); });
+  testing::play(*runner, sim::SimDuration::from_ms(100),
+                [&] { metrics.update(runner->cluster()); });
   // Then the idle cluster runs on to 2,000 s.
   sim::cluster::KafkaCluster& cluster = runner->cluster();
   auto run_to = [&](std::int64_t seconds) {

@@ -119,8 +119,7 @@ TEST_CASE("strip: the truncation when the old leader rejoins, and the lost recor
     CHECK(replica->high_watermark == 6);
     CHECK(replica->log_end_offset == 6);
     const std::vector<StripRecord> records = strip.records(broker, 0, 100);
-    CHECK(strip_values(records) ==
-          std::vector<std::string>{"p1", "p2", "p3", "p4", "p5", "p11"});
+    CHECK(strip_values(records) == std::vector<std::string>{"p1", "p2", "p3", "p4", "p5", "p11"});
     for (const StripRecord& r : records) CHECK(r.colour == RecordColour::committed);
     const std::vector<StripBatch> batches = strip.batches(broker, 0, 100);
     REQUIRE(batches.size() == 2);
@@ -146,9 +145,10 @@ TEST_CASE("strip: the truncation when the old leader rejoins, and the lost recor
   CHECK(strip.end_offset() == 10);
 
   const std::string tooltip = strip.tooltip(1, 5);
-  CHECK(tooltip.starts_with("payments-0 offset 5 on broker 1: \"p11\", leader epoch 1, committed\n"
-                            "offset 5 of payments-0: 2 records written there\n"
-                            "record 5: value \"p6\" sent by console-producer-2"));
+  CHECK(
+      tooltip.starts_with("payments-0 offset 5 on broker 1: \"p11\", leader epoch 1, committed\n"
+                          "offset 5 of payments-0: 2 records written there\n"
+                          "record 5: value \"p6\" sent by console-producer-2"));
   CHECK(tooltip.find("  truncated from broker 0 at 22.119848s") != std::string::npos);
   CHECK(tooltip.find("  lost after acknowledgement\n") != std::string::npos);
   CHECK(strip.tooltip(1, 50).starts_with("payments-0 offset 50 on broker 1: no record here\n"));
@@ -240,9 +240,8 @@ wait 10s
 )");
   PartitionStripModel strip({"t", 0});
   // acks=all waits for followers that cannot fetch: written on the leader, not answered.
-  REQUIRE(testing::step_until(*runner, [&] {
-    return runner->cluster().now() >= sim::SimTime::from_s(1);
-  }));
+  REQUIRE(testing::step_until(*runner,
+                              [&] { return runner->cluster().now() >= sim::SimTime::from_s(1); }));
   strip.update(runner->cluster());
   const ReplicaStrip* leader = strip.replica(2);
   REQUIRE(leader != nullptr);

@@ -72,8 +72,8 @@ TEST_CASE("zookeeper: /brokers/ids live, and the partition state as JSON with it
 
   // The rows: the root expanded, then what the teacher opens.
   CHECK(row_paths(tree.rows(end)) ==
-        std::vector<std::string>{"/", "/admin", "/brokers", "/config", "/consumers",
-                                 "/controller", "/controller_epoch", "/isr_change_notification",
+        std::vector<std::string>{"/", "/admin", "/brokers", "/config", "/consumers", "/controller",
+                                 "/controller_epoch", "/isr_change_notification",
                                  "/latest_producer_id_block", "/log_dir_event_notification",
                                  "/zookeeper"});
   tree.expand_to("/brokers/ids");

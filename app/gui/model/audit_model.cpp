@@ -42,7 +42,8 @@ AuditRecordRow make_row(const sim::audit::RecordLedger& ledger, sim::audit::Reco
   if (problem == AuditProblem::lost) {
     row.seek_time = row.destroyed_at;
   } else {
-    row.seek_time = view.completed_at ? view.completed_at : std::optional<sim::SimTime>(view.sent_at);
+    row.seek_time =
+        view.completed_at ? view.completed_at : std::optional<sim::SimTime>(view.sent_at);
   }
   return row;
 }

@@ -38,15 +38,15 @@ struct AuditRecordRow {
   AuditProblem problem = AuditProblem::lost;
   sim::audit::RecordId record = 0;
   std::string value;
-  std::string partition;          // "t-0" ("" if never known)
+  std::string partition;  // "t-0" ("" if never known)
   std::int16_t acks = -1;
-  std::int64_t offset = -1;       // acknowledged at (else where a leader first wrote it)
-  std::string loss;               // "lost after acknowledgement", ... ("" for a duplicate)
-  std::string explanation;        // the audit's story of the record (why_record)
+  std::int64_t offset = -1;  // acknowledged at (else where a leader first wrote it)
+  std::string loss;          // "lost after acknowledgement", ... ("" for a duplicate)
+  std::string explanation;   // the audit's story of the record (why_record)
   // Lost: when and where the last copy went (none if it was never written).
   std::optional<sim::SimTime> destroyed_at;
   std::int32_t destroyed_on_broker = -1;
-  std::string destroyed_how;      // "truncated from offset 5 on broker 0: <reason>"
+  std::string destroyed_how;  // "truncated from offset 5 on broker 0: <reason>"
   // Where a click seeks: the destroying event (lost), the answer after the retries (duplicated).
   std::optional<sim::SimTime> seek_time;
 };

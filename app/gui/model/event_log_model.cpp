@@ -102,7 +102,9 @@ EventKind EventLogModel::classify_transcript_line(scenarios::TranscriptKind kind
       return fault ? EventKind::fault : EventKind::command;
     }
     case TranscriptKind::note:
-      if (contains(text, "acknowledged") || contains(text, "sends failed")) return EventKind::client;
+      if (contains(text, "acknowledged") || contains(text, "sends failed")) {
+        return EventKind::client;
+      }
       if (text.starts_with("broker ")) return EventKind::fault;  // "broker 0 killed"
       return EventKind::other;
     case TranscriptKind::violation: return EventKind::violation;

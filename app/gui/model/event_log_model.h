@@ -44,9 +44,9 @@ struct EventRow {
   std::uint64_t sequence = 0;  // numbers every row ever added, from 0 (dropped ones too)
   sim::SimTime time;
   EventKind kind = EventKind::other;
-  std::int32_t broker = -1;  // the broker that reported it or that it names (-1: none)
-  std::string partition;     // the partition it names, "t-0" ("" if none)
-  std::string text;          // as the transcript shows it ("broker 1: ..." for broker events)
+  std::int32_t broker = -1;      // the broker that reported it or that it names (-1: none)
+  std::string partition;         // the partition it names, "t-0" ("" if none)
+  std::string text;              // as the transcript shows it ("broker 1: ..." for broker events)
   std::int32_t script_line = 0;  // the transcript's script line (0: none or a broker event)
 };
 

@@ -194,7 +194,8 @@ void MetricsModel::observe(sim::cluster::KafkaCluster& cluster, Values& values) 
         const replication::Partition* leader = cluster.replica(state->leader_and_isr.leader, tp);
         if (leader == nullptr) continue;
         auto it = committed[group].find(tp);
-        const std::int64_t from = it != committed[group].end() ? it->second : leader->log_start_offset();
+        const std::int64_t from =
+            it != committed[group].end() ? it->second : leader->log_start_offset();
         lag += std::max<std::int64_t>(0, leader->high_watermark() - from);
       }
       values["consumer_lag/" + group] = lag;
@@ -284,8 +285,8 @@ std::vector<std::int64_t> MetricsModel::rate_per_second(std::string_view cumulat
 std::size_t MetricsModel::memory_bytes() const {
   std::size_t bytes = times_.capacity() * sizeof(std::int64_t);
   for (const auto& [name, series] : series_) {
-    bytes += 2 * name.capacity() + sizeof(Series) +
-             series.data.points.capacity() * sizeof(MetricPoint);
+    bytes +=
+        2 * name.capacity() + sizeof(Series) + series.data.points.capacity() * sizeof(MetricPoint);
   }
   return bytes;
 }

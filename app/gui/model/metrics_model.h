@@ -84,8 +84,8 @@ class MetricsModel {
 
  private:
   struct Series {
-    MetricSeries data;     // the committed points, aligned with times_
-    MetricPoint pending;   // the span being sampled
+    MetricSeries data;    // the committed points, aligned with times_
+    MetricPoint pending;  // the span being sampled
   };
   using Values = std::map<std::string, std::int64_t, std::less<>>;
 
@@ -95,7 +95,7 @@ class MetricsModel {
   void downsample();
 
   MetricsOptions options_;
-  std::int64_t stride_ = 1;        // base intervals per point
+  std::int64_t stride_ = 1;  // base intervals per point
   std::size_t downsamplings_ = 0;
   std::int64_t pending_span_ = -1;  // the span index being sampled (-1: none)
   std::int64_t last_boundary_ = 0;  // the last boundary sampled (in base intervals)

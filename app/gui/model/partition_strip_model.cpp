@@ -164,7 +164,9 @@ void PartitionStripModel::update(sim::cluster::KafkaCluster& cluster) {
 
   refresh_lost(cluster);
   end_offset_ = 0;
-  for (const ReplicaStrip& strip : replicas_) end_offset_ = std::max(end_offset_, strip.log_end_offset);
+  for (const ReplicaStrip& strip : replicas_) {
+    end_offset_ = std::max(end_offset_, strip.log_end_offset);
+  }
   for (const LostRecordMark& mark : lost_) end_offset_ = std::max(end_offset_, mark.offset + 1);
 }
 
@@ -188,8 +190,9 @@ void PartitionStripModel::refresh_lost(sim::cluster::KafkaCluster& cluster) {
     if (view.destroyed_by) mark.destroyed_at = view.destroyed_by->at;
     lost_.push_back(std::move(mark));
   }
-  std::stable_sort(lost_.begin(), lost_.end(),
-                   [](const LostRecordMark& a, const LostRecordMark& b) { return a.offset < b.offset; });
+  std::stable_sort(
+      lost_.begin(), lost_.end(),
+      [](const LostRecordMark& a, const LostRecordMark& b) { return a.offset < b.offset; });
 }
 
 std::vector<StripBatch> PartitionStripModel::batches(std::int32_t broker, std::int64_t from,
@@ -213,35 +216,37 @@ std::vector<StripRecord> PartitionStripModel::records(std::int32_t broker, std::
   const std::int64_t high_watermark = live->high_watermark();
   for_each_batch(live->log(), from, to,
                  [&](const storage::BatchHeader& header, storage::ByteView bytes) {
-    const storage::DecodedBatch batch = storage::decode_batch(bytes);
-    for (const storage::Record& record : batch.records) {
-      if (record.offset < from || record.offset >= to) continue;
-      StripRecord row;
-      row.offset = record.offset;
-      row.leader_epoch = header.partition_leader_epoch;
-      row.value = as_text(record.value);
-      row.above_high_watermark = record.offset >= high_watermark;
-      if (ledger != nullptr && record.value) {
-        row.record = ledger->find(partition_, sim::audit::value_identity(row.value));
-        if (row.record) row.colour = colour_of(ledger->record(*row.record));
-      }
-      out.push_back(std::move(row));
-    }
-  });
+                   const storage::DecodedBatch batch = storage::decode_batch(bytes);
+                   for (const storage::Record& record : batch.records) {
+                     if (record.offset < from || record.offset >= to) continue;
+                     StripRecord row;
+                     row.offset = record.offset;
+                     row.leader_epoch = header.partition_leader_epoch;
+                     row.value = as_text(record.value);
+                     row.above_high_watermark = record.offset >= high_watermark;
+                     if (ledger != nullptr && record.value) {
+                       row.record = ledger->find(partition_, sim::audit::value_identity(row.value));
+                       if (row.record) row.colour = colour_of(ledger->record(*row.record));
+                     }
+                     out.push_back(std::move(row));
+                   }
+                 });
   return out;
 }
 
 std::vector<LostRecordMark> PartitionStripModel::lost_records(std::int64_t from,
                                                               std::int64_t to) const {
-  auto first = std::lower_bound(lost_.begin(), lost_.end(), from,
-                                [](const LostRecordMark& m, std::int64_t o) { return m.offset < o; });
+  auto first =
+      std::lower_bound(lost_.begin(), lost_.end(), from,
+                       [](const LostRecordMark& m, std::int64_t o) { return m.offset < o; });
   std::vector<LostRecordMark> out;
   for (auto it = first; it != lost_.end() && it->offset < to; ++it) out.push_back(*it);
   return out;
 }
 
 std::string PartitionStripModel::tooltip(std::int32_t broker, std::int64_t offset) const {
-  std::string text = fmt::format("{} offset {} on broker {}", partition_.to_string(), offset, broker);
+  std::string text =
+      fmt::format("{} offset {} on broker {}", partition_.to_string(), offset, broker);
   const std::vector<StripRecord> rows = records(broker, offset, offset + 1);
   if (!rows.empty()) {
     const StripRecord& row = rows.front();

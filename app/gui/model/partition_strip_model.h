@@ -53,7 +53,7 @@ struct StripBatch {
 struct StripRecord {
   std::int64_t offset = 0;
   std::int32_t leader_epoch = -1;
-  std::string value;                        // as text ("" for null)
+  std::string value;                           // as text ("" for null)
   std::optional<sim::audit::RecordId> record;  // the audit's record, if known
   RecordColour colour = RecordColour::unknown;
   bool above_high_watermark = false;  // at or above this replica's HW

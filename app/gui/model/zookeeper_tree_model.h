@@ -27,9 +27,9 @@ struct ZnodeRow {
 struct ZnodeDetails {
   std::string path;
   bool exists = false;
-  bool has_data = false;   // false: the znode's data is null
-  bool json = false;       // the data parsed as JSON: `data` is pretty-printed
-  std::string data;        // pretty JSON, or the data as stored
+  bool has_data = false;              // false: the znode's data is null
+  bool json = false;                  // the data parsed as JSON: `data` is pretty-printed
+  std::string data;                   // pretty JSON, or the data as stored
   std::vector<std::string> children;  // names, sorted
   controller::zk::Stat stat;  // what a client sees (czxid, mzxid, version, ephemeralOwner, ...)
 };
