@@ -175,6 +175,11 @@ TEST_CASE("events: the kept filtered view follows the log frame by frame, drops 
     ++frames_checked;
   });
   CHECK(frames_checked > 200);
+  // Without a transcript: the brokers' events alone (__consumer_offsets' left out).
+  EventLogModel cluster_only;
+  cluster_only.update(runner->cluster(), nullptr);
+  CHECK(cluster_only.rows().size() == runner->cluster().events().size());
+  for (const EventRow& row : cluster_only.rows()) CHECK(row.broker >= 0);
   CHECK(log.dropped() == 55);
   const std::vector<std::uint64_t>& kept = log.matching(broker_events);
   REQUIRE_FALSE(kept.empty());

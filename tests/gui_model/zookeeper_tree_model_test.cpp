@@ -91,6 +91,10 @@ TEST_CASE("zookeeper: /brokers/ids live, and the partition state as JSON with it
   CHECK(rows[7].path == "/brokers/seqid");
   CHECK(rows[8].path == "/brokers/topics");
   CHECK_FALSE(rows[8].expanded);
+  // Broker 0's registration is the latest change under /brokers/ids.
+  CHECK(rows[4].mzxid == broker0.stat.czxid);
+  CHECK(rows[3].pzxid == broker0.stat.czxid);
+  CHECK(rows[5].mzxid == 21);
   // Collapsing /brokers hides its subtree but remembers that ids was open.
   tree.toggle("/brokers");
   CHECK(tree.rows(end).size() == 11);

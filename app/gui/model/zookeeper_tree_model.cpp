@@ -59,6 +59,8 @@ void ZooKeeperTreeModel::add_rows(const controller::zk::DataTree& tree, const st
   row.child_count = node->children.size();
   row.expanded = expanded(path);
   row.ephemeral = node->stat.ephemeral_owner != 0;
+  row.mzxid = node->stat.mzxid;
+  row.pzxid = node->stat.pzxid;
   out.push_back(std::move(row));
   if (!expanded(path)) return;
   for (const std::string& child : node->children) {

@@ -22,6 +22,10 @@ struct ZnodeRow {
   std::size_t child_count = 0;
   bool expanded = false;
   bool ephemeral = false;
+  // The zxids of its last change and of its children's last change: a panel highlights the
+  // znodes changed since a zxid it remembers.
+  std::int64_t mzxid = 0;
+  std::int64_t pzxid = 0;
 };
 
 struct ZnodeDetails {
