@@ -268,3 +268,33 @@ wait 10s
 }
 
 }  // namespace ksim::gui::model
+
+namespace ksim::gui::model {
+
+TEST_CASE("strip: power loss empties an unflushed log: the fall of its LEO is the truncation") {
+  auto runner = testing::library_runner("kill-vs-power-loss");
+  PartitionStripModel strip({"gone", 0});
+  std::vector<StripTruncation> truncations;
+  testing::play(*runner, sim::SimDuration::from_ms(100), [&] {
+    strip.update(runner->cluster());
+    truncations.insert(truncations.end(), strip.truncations().begin(), strip.truncations().end());
+  });
+  REQUIRE(truncations.size() == 1);
+  CHECK(truncations[0].broker == 1);
+  CHECK(truncations[0].from_offset == 0);
+  CHECK(truncations[0].to_offset == 20);
+  CHECK(truncations[0].cause == "log end offset fell");
+  // Seen at the first frame after the restart at 20.003256 s.
+  CHECK(truncations[0].at == sim::SimTime::from_ms(20100));
+
+  const std::vector<LostRecordMark> lost = strip.lost_records(0, 100);
+  REQUIRE(lost.size() == 20);
+  CHECK(lost.front().offset == 0);
+  CHECK(lost.back().offset == 19);
+  for (const LostRecordMark& mark : lost) {
+    CHECK(mark.destroyed_at == sim::SimTime::from_us(20'003'256));
+  }
+  CHECK(strip.end_offset() == 20);
+}
+
+}  // namespace ksim::gui::model
