@@ -391,8 +391,11 @@ void ScenarioRunner::run_console_consumer(const ToolCommand& command,
   if (timeout_ms) {
     // ConsoleConsumer gives up when a poll returns nothing for --timeout-ms: a check at the end
     // of each quiet period, which starts at the last record read.
+    // The check reschedules itself: the pending event owns it, the check only a weak reference
+    // to itself (a strong one would be a cycle that outlives the run).
     auto check = std::make_shared<std::function<void()>>();
-    *check = [this, name, timeout_ms, last_progress, timed_out, finished, check] {
+    std::weak_ptr<std::function<void()>> self = check;
+    *check = [this, name, timeout_ms, last_progress, timed_out, finished, self] {
       if (!blocked_ || *finished) return;
       const sim::clients::ConsumerHistory& history = cluster_->consumer_history(name);
       const std::size_t read = history.records.size();
@@ -400,7 +403,7 @@ void ScenarioRunner::run_console_consumer(const ToolCommand& command,
         *last_progress = {read, history.records.back().consumed_at};
         const SimTime quiet_until = last_progress->second + SimDuration::from_ms(*timeout_ms);
         cluster_->sim().schedule_at(std::max(quiet_until, cluster_->now()), step_kind_,
-                                    [check] { (*check)(); });
+                                    [check = self.lock()] { (*check)(); });
         return;
       }
       *timed_out = true;
