@@ -28,6 +28,7 @@ struct GuiCommandOptions {
   std::optional<int> frames;
   std::optional<int> bench_frames;
   double speed = 100.0;
+  std::uint64_t frame_events = 50000;
   float scale = 0.0f;
   bool light = false;
   std::string size;
@@ -42,6 +43,7 @@ int run_gui_command(const GuiCommandOptions& options) {
   gui_options.frames = options.frames;
   gui_options.bench_frames = options.bench_frames;
   gui_options.speed = options.speed;
+  gui_options.frame_events = options.frame_events;
   gui_options.scale = options.scale;
   gui_options.light = options.light;
   if (!options.at.empty()) {
@@ -108,6 +110,10 @@ void add_gui_command(CLI::App& app, int& exit_code) {
   gui->add_option("--speed", options->speed,
                   "playback speed of --frames and --bench-frames (default 100x)")
       ->check(CLI::Range(0.01, 10000.0));
+  gui->add_option("--frame-events", options->frame_events,
+                  "the most events a frame runs (default 50000): a big cluster's simulation "
+                  "then lags the wall clock instead of stalling the frame")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
   gui->add_option("--scale", options->scale, "UI scale (default: the monitor's)")
       ->check(CLI::Range(0.5, 4.0));
   gui->add_option("--size", options->size, "window size WIDTHxHEIGHT (default 1600x960)");

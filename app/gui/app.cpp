@@ -210,7 +210,7 @@ int run_gui(scenarios::Script script, const GuiOptions& options, std::ostream& o
     const double wall = batch ? 1.0 / 60.0 : std::min(now_seconds - last_seconds, 0.25);
     last_seconds = now_seconds;
     const auto sim_start = std::chrono::steady_clock::now();
-    if (advance) state.session->advance(wall);
+    if (advance) state.session->advance(wall, options.frame_events);
     const auto ui_start = std::chrono::steady_clock::now();
     ImGui::NewFrame();
     build_ui(state);

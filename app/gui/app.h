@@ -21,6 +21,7 @@ struct GuiOptions {
   std::optional<int> frames;         // run this many frames and exit
   std::optional<int> bench_frames;   // run this many frames and print frame-time statistics
   double speed = 100.0;              // playback speed in the batch modes
+  std::uint64_t frame_events = 50000;  // the most events a frame runs
   float scale = 0.0f;                // the UI scale (0: the monitor's content scale)
   bool light = false;                // the light theme
   int width = 1600;

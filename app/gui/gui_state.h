@@ -38,7 +38,7 @@ struct TopicsView {
   bool ascending = true;
   std::uint64_t read_at_events = ~0ull;  // the run's event count when rows were read
   std::uint64_t read_generation = ~0ull;
-  double read_at_seconds = -1;
+  int read_at_frame = -1;
   bool dirty = true;  // the filter or sort changed
 };
 
@@ -46,6 +46,7 @@ struct ClusterView {
   ClusterGraph graph;
   std::uint64_t read_at_events = ~0ull;
   std::uint64_t read_generation = ~0ull;
+  int read_at_frame = -1;
   std::string selected;  // a node's name
 };
 

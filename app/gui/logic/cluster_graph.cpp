@@ -72,7 +72,7 @@ std::vector<std::pair<double, double>> layout_graph(
     const auto done = [&moves, nodes](double delta, Graph::vertex_descriptor, const Graph&,
                                       bool global) {
       ++moves;
-      return delta < (global ? 1e-3 : 1e-4) || moves > 200 * nodes;
+      return delta < (global ? 1e-3 : 1e-4) || moves > 50 * nodes;
     };
     boost::kamada_kawai_spring_layout(graph, position_map, boost::get(boost::edge_weight, graph),
                                       Topology(), boost::side_length(side), done);

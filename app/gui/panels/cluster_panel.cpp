@@ -53,10 +53,16 @@ void draw_cluster_panel(GuiState& state, const PanelRect& rect, bool force_rect)
   }
   GuiSession& session = *state.session;
   ClusterView& view = state.cluster;
-  if (view.read_at_events != session.events() || view.read_generation != session.run_generation()) {
+  // Every third frame at most while playing (20 times a second at 60 frames a second).
+  const int frame = ImGui::GetFrameCount();
+  const bool changed = view.read_at_events != session.events() ||
+                       view.read_generation != session.run_generation();
+  if (changed && (view.read_at_frame < 0 || frame - view.read_at_frame >= 3 || !session.playing() ||
+                  view.read_generation != session.run_generation())) {
     view.graph = read_cluster_graph(session.runner().cluster(), view.graph);
     view.read_at_events = session.events();
     view.read_generation = session.run_generation();
+    view.read_at_frame = frame;
   }
   const ClusterGraph& graph = view.graph;
   const std::string faults = session.runner().cluster().world().network().describe();

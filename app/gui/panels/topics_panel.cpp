@@ -12,22 +12,23 @@ namespace ksim::gui {
 
 namespace {
 
-// Re-reading ZooKeeper's metadata costs more than drawing: at most ten times a second.
-constexpr double refresh_seconds = 0.1;
+// Re-reading ZooKeeper's metadata costs more than drawing: while playing, every sixth frame
+// (ten times a second at 60 frames a second).
+constexpr int refresh_frames = 6;
 
 void refresh(GuiState& state) {
   TopicsView& view = state.topics;
   GuiSession& session = *state.session;
-  const double now = ImGui::GetTime();
+  const int now = ImGui::GetFrameCount();
   const bool changed = view.read_at_events != session.events() ||
                        view.read_generation != session.run_generation();
-  const bool due = view.read_at_seconds < 0 || now - view.read_at_seconds >= refresh_seconds ||
-                   state.headless || !session.playing();
+  const bool due = view.read_at_frame < 0 || view.read_generation != session.run_generation() || now - view.read_at_frame >= refresh_frames ||
+                   !session.playing();
   if (changed && due) {
     view.rows = read_topic_rows(session.runner().cluster(), view.internal);
     view.read_at_events = session.events();
     view.read_generation = session.run_generation();
-    view.read_at_seconds = now;
+    view.read_at_frame = now;
     view.dirty = true;
   }
   if (view.dirty) {

@@ -1,5 +1,5 @@
 // The GUI smoke test (CTest, label gui): for every library scenario, `ksim gui NAME` opens
-// offscreen, plays 20 frames at 1000x, rewinds to t=5s and writes a screenshot; the PNG must
+// offscreen, plays 12 frames at 1000x (200 simulated seconds), rewinds to t=5s and writes a screenshot; the PNG must
 // exist and not be blank (more than 64 distinct colours: text, nodes, markers). Runs itself
 // under xvfb-run when there is no display; without xvfb-run it says so and exits 77 (skipped).
 //
@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
     const std::string png = (out_dir / (name + ".png")).string();
     std::filesystem::remove(png);
     const auto start = std::chrono::steady_clock::now();
-    const int code = run({ksim, "gui", name, "--frames", "20", "--speed", "1000", "--screenshot",
+    const int code = run({ksim, "gui", name, "--frames", "12", "--speed", "1000", "--screenshot",
                           png, "--at", "5s", "--size", "1280x800"});
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
