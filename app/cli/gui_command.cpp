@@ -49,8 +49,8 @@ int run_gui_command(const GuiCommandOptions& options) {
   if (!options.at.empty()) {
     gui_options.at = sim::SimTime::zero() + parse_cli_duration(options.at, "--at");
   }
-  if (!options.at.empty() && options.screenshot.empty()) {
-    std::cerr << "ksim gui: --at is the time of a --screenshot\n";
+  if (!options.at.empty() && options.screenshot.empty() && !options.bench_frames) {
+    std::cerr << "ksim gui: --at is the time of a --screenshot (or where --bench-frames starts)\n";
     return kBadInput;
   }
   if (!options.panel.empty() && !gui::is_panel_name(options.panel)) {
@@ -100,7 +100,7 @@ void add_gui_command(CLI::App& app, int& exit_code) {
   gui->add_option("--seed", options->seed, "the seed (overrides the script's)");
   gui->add_option("--screenshot", options->screenshot,
                   "render offscreen, write this PNG and exit");
-  gui->add_option("--at", options->at, "the screenshot's simulated time (e.g. 30s)");
+  gui->add_option("--at", options->at, "the screenshot's simulated time (e.g. 30s); with --bench-frames, where the frames start");
   gui->add_option("--panel", options->panel,
                   "show only this panel over the whole window (timeline, cluster, topics, "
                   "console, lesson)");

@@ -191,6 +191,8 @@ int run_gui(scenarios::Script script, const GuiOptions& options, std::ostream& o
   FrameStats ui_times;
   FrameStats sim_times;
   const int frames = options.bench_frames ? *options.bench_frames : options.frames.value_or(0);
+  // A benchmark starts where the cluster is busy.
+  if (options.bench_frames && options.at) state.session->seek(*options.at);
   if (batch && frames > 0) {
     state.session->set_speed(options.speed);
     state.session->play();
@@ -229,7 +231,7 @@ int run_gui(scenarios::Script script, const GuiOptions& options, std::ostream& o
       }
       if (!options.screenshot.empty()) {
         state.session->pause();
-        if (options.at) state.session->seek(*options.at);
+        if (options.at && !options.bench_frames) state.session->seek(*options.at);
         // A few frames so every window has its size and its content settles.
         for (int i = 0; i < 3; ++i) {
           frame_once(false);

@@ -16,7 +16,7 @@ namespace ksim::gui {
 struct GuiOptions {
   std::optional<std::uint64_t> seed;
   std::string screenshot;            // write a PNG (offscreen) and exit
-  std::optional<sim::SimTime> at;    // the screenshot's simulated time
+  std::optional<sim::SimTime> at;    // the screenshot's simulated time (a benchmark's start)
   std::string panel;                 // draw only this panel, over the whole window
   std::optional<int> frames;         // run this many frames and exit
   std::optional<int> bench_frames;   // run this many frames and print frame-time statistics
