@@ -180,6 +180,9 @@ TEST_CASE("timeline markers come from the transcript") {
   CHECK(controller_isr("broker 0: controller: t-0: ISR [2,1,0] -> [1,0], leader 1")->second == "[1,0]");
   CHECK_FALSE(controller_isr("broker 2: leader of t-0 in leader epoch 0, ISR [2,1,0], LEO 0").has_value());
   CHECK(marker_of(line(TranscriptKind::violation, "invariant broken (x): y"))->kind == MarkerKind::loss);
+  CHECK(marker_of(line(TranscriptKind::cluster_event,
+                       "broker 0: truncated payments-0 from offset 5 (LEO was 10) as follower"))
+            ->kind == MarkerKind::loss);
   CHECK_FALSE(marker_of(line(TranscriptKind::narration, "kill -9 the leader")).has_value());
 
   // On a real run: the kill, the leader change and the ISR shrink, in time order.

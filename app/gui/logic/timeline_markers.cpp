@@ -36,6 +36,10 @@ std::optional<TimelineMarker> marker_of(const scenarios::TranscriptLine& line) {
     case TranscriptKind::violation:
       return TimelineMarker{line.time, MarkerKind::loss, line.text};
     case TranscriptKind::cluster_event: {
+      // A follower truncating its log drops records it had: acknowledged ones, with acks=1.
+      if (text.find(": truncated ") != std::string_view::npos) {
+        return TimelineMarker{line.time, MarkerKind::loss, line.text};
+      }
       // The controller's writes: "t-0: leader 2 -> 1, ..." and "t-0: ISR [0,1,2] -> [1,2], ...".
       const std::size_t arrow = text.find(" -> ");
       if (arrow == std::string_view::npos) return std::nullopt;

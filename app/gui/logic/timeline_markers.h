@@ -1,6 +1,7 @@
 // The Timeline panel's model: the scrubber's markers, read from the transcript as it grows:
 // faults (the commands that break or mend the cluster), leader changes and ISR changes (the
-// controller's lines), and losses (broken invariants, and lines saying records were lost).
+// controller's lines), and losses (broken invariants, log truncations, lines saying records
+// were lost).
 #pragma once
 
 #include <cstddef>

@@ -111,8 +111,14 @@ void draw_cluster_panel(GuiState& state, const PanelRect& rect, bool force_rect)
     const std::string label = node.kind == GraphNodeKind::broker ? fmt::format("B{}", node.broker_id)
                                                                  : node.label;
     const ImVec2 text = ImGui::CalcTextSize(label.c_str());
-    draw->AddText(ImVec2(centre.x - text.x / 2, centre.y - text.y / 2), IM_COL32(255, 255, 255, 255),
-                  label.c_str());
+    // Brokers' and ZooKeeper's short labels sit on the node; clients' names below it.
+    if (node.kind == GraphNodeKind::client) {
+      draw->AddText(ImVec2(centre.x - text.x / 2, centre.y - r - text.y - 1),
+                    ImGui::GetColorU32(ImGuiCol_Text), label.c_str());
+    } else {
+      draw->AddText(ImVec2(centre.x - text.x / 2, centre.y - text.y / 2),
+                    IM_COL32(255, 255, 255, 255), label.c_str());
+    }
     if (node.controller) {
       const ImVec2 badge(centre.x + r * 0.75f, centre.y - r * 0.75f);
       draw->AddCircleFilled(badge, r * 0.35f, theme_colour_u32(state, ThemeColour::controller), 16);
