@@ -5,7 +5,9 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -44,6 +46,11 @@ void place_next_window(const PanelRect& rect, bool force) {
 }
 
 namespace {
+
+// Ctrl-C or SIGTERM in the terminal closes the window as its close button does (the layout is
+// saved on the way out).
+std::atomic<bool> interrupted{false};
+extern "C" void on_interrupt(int) { interrupted.store(true); }
 
 void load_scenario(GuiState& state, const std::string& name) {
   const std::optional<scenarios::LibraryScenario> scenario = scenarios::find_library_scenario(name);
@@ -256,7 +263,9 @@ int run_gui(scenarios::Script script, const GuiOptions& options, std::ostream& o
       }
       return 0;
     }
-    while (!platform->should_close()) {
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    while (!platform->should_close() && !interrupted.load()) {
       frame_once(true);
       platform->present();
     }
