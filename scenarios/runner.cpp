@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <stdexcept>
 #include <utility>
 
 #include "scenarios/broker_settings.h"
@@ -143,6 +144,7 @@ void ScenarioRunner::run(std::optional<SimTime> until) {
 }
 
 void ScenarioRunner::schedule_step(SimTime at) {
+  if (console_step_) return;  // a console command does not advance the script
   cluster_->sim().schedule_at(at, step_kind_, [this] { run_next_step(); });
 }
 
@@ -275,6 +277,7 @@ struct ScenarioRunner::Blocked {
 
 void ScenarioRunner::block(std::function<bool()> done, std::function<void()> then,
                            std::optional<SimTime> deadline, std::function<void()> on_deadline) {
+  if (console_step_) throw std::logic_error("a console command cannot block the script");
   blocked_ = std::make_unique<Blocked>();
   blocked_->done = std::move(done);
   blocked_->then = std::move(then);
@@ -369,6 +372,54 @@ void ScenarioRunner::finish() {
     }
   }
   transcript_.add(now, TranscriptKind::summary, summary);
+}
+
+}  // namespace ksim::scenarios
+
+// ---- the GUI's console --------------------------------------------------------------------------
+
+namespace ksim::scenarios {
+
+bool ScenarioRunner::console_step_allowed(const Step& step) {
+  if (std::holds_alternative<Wait>(step.command) || std::holds_alternative<WaitUntil>(step.command) ||
+      std::holds_alternative<At>(step.command)) {
+    return false;
+  }
+  if (const ToolCommand* tool = std::get_if<ToolCommand>(&step.command)) {
+    if (std::holds_alternative<LeaderElectionTool>(tool->tool)) return false;
+    const bool job = std::holds_alternative<ConsoleProducerTool>(tool->tool) ||
+                     std::holds_alternative<ConsoleConsumerTool>(tool->tool) ||
+                     std::holds_alternative<ProducerPerfTestTool>(tool->tool);
+    if (job && !tool->background) return false;
+  }
+  return true;
+}
+
+void ScenarioRunner::run_console_step(const Step& step) {
+  if (!console_step_allowed(step)) {
+    throw std::invalid_argument(fmt::format(
+        "'{}' takes simulated time: the console runs commands that return at once (run clients "
+        "in the background with '&')",
+        step.source));
+  }
+  start();
+  // The script's own line and its last command's output stay as they were.
+  const std::int32_t script_line = current_line_;
+  const LastCommand script_last = last_;
+  current_line_ = 0;
+  console_step_ = true;
+  try {
+    run_step(step);
+  } catch (...) {
+    console_step_ = false;
+    current_line_ = script_line;
+    last_ = script_last;
+    throw;
+  }
+  console_step_ = false;
+  current_line_ = script_line;
+  last_ = script_last;
+  flush_cluster_events();
 }
 
 }  // namespace ksim::scenarios

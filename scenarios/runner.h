@@ -69,6 +69,14 @@ class ScenarioRunner {
   // Stops the background jobs, reports the expectations and the audit's summary. Once.
   void finish();
 
+  // A command typed at the GUI's console, run now beside the script: its transcript lines and
+  // effects are a script step's, but it neither advances nor blocks the script. Only commands
+  // that take no simulated time (console_step_allowed); throws std::invalid_argument otherwise.
+  // Call between events, or from an event of the caller's.
+  void run_console_step(const Step& step);
+  static bool console_step_allowed(const Step& step);
+  std::size_t next_step_index() const { return next_step_; }
+
   // The step running or about to run (its line), for the GUI's lesson panel.
   std::int32_t current_line() const { return current_line_; }
   const std::vector<ExpectationResult>& expectations() const { return expectations_; }
@@ -125,6 +133,7 @@ class ScenarioRunner {
   sim::EventKind step_kind_;
   sim::EventKind job_kind_;
 
+  bool console_step_ = false;  // run_console_step is running a step
   bool started_ = false;
   bool script_done_ = false;
   bool finished_ = false;

@@ -12,5 +12,6 @@ enum ExitCode : int { kSuccess = 0, kCheckFailed = 1, kBadInput = 2 };
 void add_dump_log_command(CLI::App& app, int& exit_code);
 void add_classroom_command(CLI::App& app, int& exit_code);
 void add_run_command(CLI::App& app, int& exit_code);  // run, list, show
+void add_gui_command(CLI::App& app, int& exit_code);  // gui (says so without the GUI)
 
 }  // namespace ksim::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   int exit_code = kSuccess;
   add_classroom_command(app, exit_code);
   add_dump_log_command(app, exit_code);
+  add_gui_command(app, exit_code);
   add_run_command(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,26 @@
+// The GUI's panels, one file each; each draws one fixed window from GuiState. Their logic lives
+// in app/gui/logic (tested without a window); these files only draw and forward clicks.
+#pragma once
+
+#include <string_view>
+
+#include "app/gui/gui_state.h"
+#include "app/gui/logic/panel_layout.h"
+
+namespace ksim::gui {
+
+void draw_timeline_panel(GuiState& state, const PanelRect& rect, bool force_rect);
+void draw_cluster_panel(GuiState& state, const PanelRect& rect, bool force_rect);
+void draw_topics_panel(GuiState& state, const PanelRect& rect, bool force_rect);
+void draw_console_panel(GuiState& state, const PanelRect& rect, bool force_rect);
+void draw_lesson_panel(GuiState& state, const PanelRect& rect, bool force_rect);
+
+// The panels' names for --panel, in their default order.
+inline constexpr std::string_view panel_names[] = {"timeline", "cluster", "topics", "console",
+                                                    "lesson"};
+bool is_panel_name(std::string_view name);
+
+// Sets the next window's place: always when `force`, else on first use (the ini remembers).
+void place_next_window(const PanelRect& rect, bool force);
+
+}  // namespace ksim::gui
