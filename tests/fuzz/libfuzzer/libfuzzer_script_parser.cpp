@@ -1,0 +1,42 @@
+// libFuzzer entry point for the scenario parser: coverage-guided, open-ended fuzzing, next to the
+// fixed-seed garbage test in tests/scenarios/parser_garbage_test.cpp (which runs in CTest). Not
+// part of the CMake build; build it with clang by hand, from the source root, against the
+// scenarios library of a default build (its objects need no sanitizer runtime of their own):
+//
+//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I. \
+//     tests/fuzz/libfuzzer/libfuzzer_script_parser.cpp scenarios/script*.cpp \
+//     scenarios/parser*.cpp scenarios/did_you_mean.cpp scenarios/broker_settings.cpp \
+//     core/storage/log_config.cpp core/replication/*config*.cpp core/replication/protocol_version.cpp \
+//     -lfmt -o build/fuzz_script_parser
+//   mkdir -p build/fuzz_corpus_scripts && cp scenarios/library/*.ksim build/fuzz_corpus_scripts/
+//   build/fuzz_script_parser -max_total_time=300 build/fuzz_corpus_scripts
+//
+// (If the link misses a symbol, add the .cpp that defines it: the parser reaches the broker
+// settings and the config validators, nothing that runs a cluster.)
+//
+// The input is a script; the first byte, if it is 0xff, makes the rest one console line
+// (ScriptParser::parse_command) instead. The parser may throw ScriptError only: any other
+// exception escapes and libFuzzer reports it, as it reports a crash or undefined behaviour.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "scenarios/parser.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size > 0 && data[0] == 0xff) {
+    const std::string line(reinterpret_cast<const char*>(data + 1), size - 1);
+    try {
+      ksim::scenarios::ScriptParser parser("console");
+      (void)parser.parse_command(line);
+    } catch (const ksim::scenarios::ScriptError&) {
+    }
+    return 0;
+  }
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  try {
+    (void)ksim::scenarios::parse_script(text, "fuzz.ksim");
+  } catch (const ksim::scenarios::ScriptError&) {
+  }
+  return 0;
+}
