@@ -55,7 +55,8 @@ int run_gui_command(const GuiCommandOptions& options) {
   }
   if (!options.panel.empty() && !gui::is_panel_name(options.panel)) {
     std::cerr << fmt::format(
-        "ksim gui: no panel named '{}' (timeline, cluster, topics, console, lesson)\n",
+        "ksim gui: no panel named '{}' (timeline, cluster, topics, console, lesson, "
+        "partition, events, metrics, zookeeper, audit)\n",
         options.panel);
     return kBadInput;
   }
@@ -103,7 +104,7 @@ void add_gui_command(CLI::App& app, int& exit_code) {
   gui->add_option("--at", options->at, "the screenshot's simulated time (e.g. 30s); with --bench-frames, where the frames start");
   gui->add_option("--panel", options->panel,
                   "show only this panel over the whole window (timeline, cluster, topics, "
-                  "console, lesson)");
+                  "console, lesson, partition, events, metrics, zookeeper, audit)");
   gui->add_option("--frames", options->frames, "run N frames (offscreen, playing) and exit");
   gui->add_option("--bench-frames", options->bench_frames,
                   "run N frames offscreen, playing, and print per-frame CPU time statistics");

@@ -63,6 +63,9 @@ void load_scenario(GuiState& state, const std::string& name) {
     state.cluster = ClusterView{};
     state.markers.reset();
     state.markers_generation = ~0ull;
+    state.data.generation = ~0ull;  // new models for the new scenario
+    state.data.partition_name.clear();
+    state.data.zookeeper.reset();
   } catch (const std::exception& e) {
     state.console.status = e.what();
     state.console.status_error = true;
@@ -103,6 +106,14 @@ void draw_menu_bar(GuiState& state) {
     if (ImGui::MenuItem("Reset layout")) state.reset_layout = true;
     ImGui::EndMenu();
   }
+  if (ImGui::BeginMenu("Windows")) {
+    static constexpr const char* titles[] = {"Partition", "Events", "Metrics", "ZooKeeper",
+                                             "Audit"};
+    for (std::size_t i = 0; i < std::size(titles); ++i) {
+      ImGui::MenuItem(titles[i], nullptr, &state.data.open[i]);
+    }
+    ImGui::EndMenu();
+  }
   const GuiSession& session = *state.session;
   ImGui::TextDisabled("  %s  seed %llu", session.script().name.c_str(),
                       static_cast<unsigned long long>(session.seed()));
@@ -130,13 +141,32 @@ void build_ui(GuiState& state) {
     if (state.only_panel == "topics") draw_topics_panel(state, whole, true);
     if (state.only_panel == "console") draw_console_panel(state, whole, true);
     if (state.only_panel == "lesson") draw_lesson_panel(state, whole, true);
-    return;
+    update_data_models(state);
+    if (state.only_panel == "partition") draw_partition_panel(state, whole, true);
+    if (state.only_panel == "events") draw_events_panel(state, whole, true);
+    if (state.only_panel == "metrics") draw_metrics_panel(state, whole, true);
+    if (state.only_panel == "zookeeper") draw_zookeeper_panel(state, whole, true);
+    if (state.only_panel == "audit") draw_audit_panel(state, whole, true);
+  } else {
+    draw_timeline_panel(state, layout.timeline, force);
+    draw_cluster_panel(state, layout.cluster, force);
+    draw_lesson_panel(state, layout.lesson, force);
+    draw_topics_panel(state, layout.topics, force);
+    draw_console_panel(state, layout.console, force);
+    // After the panels that may seek (the timeline), so the models read this frame's run.
+    update_data_models(state);
+    const bool* open = state.data.open;
+    if (open[0]) draw_partition_panel(state, layout.partition, force);
+    if (open[1]) draw_events_panel(state, layout.events, force);
+    if (open[2]) draw_metrics_panel(state, layout.metrics, force);
+    if (open[3]) draw_zookeeper_panel(state, layout.zookeeper, force);
+    if (open[4]) draw_audit_panel(state, layout.audit, force);
   }
-  draw_timeline_panel(state, layout.timeline, force);
-  draw_cluster_panel(state, layout.cluster, force);
-  draw_lesson_panel(state, layout.lesson, force);
-  draw_topics_panel(state, layout.topics, force);
-  draw_console_panel(state, layout.console, force);
+  // A data panel's click seeks once every panel has drawn (a rewind replaces the run).
+  if (state.data.pending_seek) {
+    state.session->seek(*state.data.pending_seek);
+    state.data.pending_seek.reset();
+  }
 }
 
 class ImGuiContextOwner {

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,11 @@
 #include "app/gui/logic/session.h"
 #include "app/gui/logic/timeline_markers.h"
 #include "app/gui/logic/topic_rows.h"
+#include "app/gui/model/audit_model.h"
+#include "app/gui/model/event_log_model.h"
+#include "app/gui/model/metrics_model.h"
+#include "app/gui/model/partition_strip_model.h"
+#include "app/gui/model/zookeeper_tree_model.h"
 
 namespace ksim::gui {
 
@@ -50,6 +56,29 @@ struct ClusterView {
   std::string selected;  // a node's name
 };
 
+// The data panels' models (app/gui/model) follow one run: data_panels.cpp makes new ones when the
+// session's run generation changes (a rewind), and updates them once per frame.
+struct DataPanelsView {
+  std::uint64_t generation = ~0ull;
+  std::unique_ptr<model::PartitionStripModel> partition;
+  std::string partition_name;  // "t-0" chosen in the Partition panel ("" = first of first topic)
+  std::int64_t window_start = 0;  // first offset shown in the strips
+  int window_size = 64;           // offsets shown
+  bool follow_end = true;         // keep the log end in view
+  int truncation_frames = 0;      // frames left to highlight the last truncation
+  model::StripTruncation last_truncation;
+  std::unique_ptr<model::EventLogModel> events;
+  model::EventFilter event_filter;
+  int event_broker = -1;  // combo: -1 any
+  std::array<char, 64> event_partition{};
+  std::unique_ptr<model::MetricsModel> metrics;
+  std::unique_ptr<model::ZooKeeperTreeModel> zookeeper;
+  std::unique_ptr<model::AuditModel> audit;
+  // A click's seek, applied after the frame's panels (a rewind replaces the run the models read).
+  std::optional<sim::SimTime> pending_seek;
+  bool open[5] = {false, false, false, false, false};  // partition, events, metrics, zookeeper, audit
+};
+
 struct GuiState {
   std::unique_ptr<GuiSession> session;
   bool dark = true;
@@ -64,6 +93,7 @@ struct GuiState {
   ConsoleView console;
   TopicsView topics;
   ClusterView cluster;
+  DataPanelsView data;
   std::string error;  // a problem to show (a scenario that failed to load)
 
   // Runs a command as the console does (clicks go through here, so they are recorded and

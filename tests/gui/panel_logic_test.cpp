@@ -236,6 +236,13 @@ TEST_CASE("the default layout tiles the display") {
   REQUIRE(panel_rect(layout, "console") != nullptr);
   CHECK(panel_rect(layout, "console")->x == layout.console.x);
   CHECK(panel_rect(layout, "nope") == nullptr);
+  // The data panels open over the panels they complement.
+  REQUIRE(panel_rect(layout, "partition") != nullptr);
+  CHECK(panel_rect(layout, "partition")->x == layout.topics.x);
+  CHECK(panel_rect(layout, "events")->y == layout.console.y);
+  CHECK(panel_rect(layout, "metrics")->x == 0);
+  CHECK(panel_rect(layout, "zookeeper")->y == layout.lesson.y);
+  CHECK(panel_rect(layout, "audit")->y + panel_rect(layout, "audit")->height == Approx(960));
 }
 
 TEST_CASE("frame statistics: median, nearest-rank percentile, max") {

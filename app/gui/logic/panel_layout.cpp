@@ -23,6 +23,11 @@ PanelLayout default_layout(float width, float height, float top, float timeline_
   layout.topics = {right_x, body_top, right_width, topics_height};
   layout.console = {right_x, body_top + topics_height + gap, right_width,
                     std::max(0.0f, body_height - topics_height - gap)};
+  layout.partition = layout.topics;
+  layout.events = layout.console;
+  layout.metrics = layout.cluster;
+  layout.zookeeper = layout.lesson;
+  layout.audit = {0, body_top, left_width, body_height};
   return layout;
 }
 
@@ -32,6 +37,11 @@ const PanelRect* panel_rect(const PanelLayout& layout, std::string_view name) {
   if (name == "lesson") return &layout.lesson;
   if (name == "topics") return &layout.topics;
   if (name == "console") return &layout.console;
+  if (name == "partition") return &layout.partition;
+  if (name == "events") return &layout.events;
+  if (name == "metrics") return &layout.metrics;
+  if (name == "zookeeper") return &layout.zookeeper;
+  if (name == "audit") return &layout.audit;
   return nullptr;
 }
 

@@ -21,6 +21,14 @@ struct PanelLayout {
   PanelRect lesson;
   PanelRect topics;
   PanelRect console;
+  // The data panels (closed until opened from the Windows menu): each over the part of the
+  // screen whose panel it complements (partition and events on the right, metrics, ZooKeeper
+  // and audit on the left).
+  PanelRect partition;
+  PanelRect events;
+  PanelRect metrics;
+  PanelRect zookeeper;
+  PanelRect audit;
 };
 
 // For a display of width x height below a menu bar `top` high; `timeline_height` is the

@@ -1,6 +1,8 @@
 // The GUI smoke test (CTest, label gui): for every library scenario, `ksim gui NAME` opens
 // offscreen, plays 12 frames at 1000x (200 simulated seconds), rewinds to t=5s and writes a screenshot; the PNG must
-// exist and not be blank (more than 64 distinct colours: text, nodes, markers). Runs itself
+// exist and not be blank (more than 64 distinct colours: text, nodes, markers). Then the first
+// scenario's five data panels each alone (--panel partition, events, metrics, zookeeper, audit)
+// at t=60s, with the same check. Runs itself
 // under xvfb-run when there is no display; without xvfb-run it says so and exits 77 (skipped).
 //
 //   ksim_gui_smoke KSIM_BINARY OUT_DIR [SCENARIO...]
@@ -91,12 +93,35 @@ int main(int argc, char** argv) {
     for (const auto& scenario : ksim::scenarios::library_scenarios()) names.emplace_back(scenario.name);
   }
   int failures = 0;
-  for (const std::string& name : names) {
-    const std::string png = (out_dir / (name + ".png")).string();
+  // Every scenario whole, then the first one's data panels alone (--panel), later in its run.
+  struct Shot {
+    std::string scenario;
+    std::string panel;  // "" for the whole window
+  };
+  std::vector<Shot> shots;
+  for (const std::string& name : names) shots.push_back({name, ""});
+  for (const char* panel : {"partition", "events", "metrics", "zookeeper", "audit"}) {
+    shots.push_back({names.front(), panel});
+  }
+  for (const Shot& shot_spec : shots) {
+    const std::string name = shot_spec.panel.empty()
+                                 ? shot_spec.scenario
+                                 : shot_spec.scenario + " --panel " + shot_spec.panel;
+    const std::string png =
+        (out_dir / (shot_spec.scenario + (shot_spec.panel.empty() ? "" : "-" + shot_spec.panel) +
+                    ".png"))
+            .string();
     std::filesystem::remove(png);
     const auto start = std::chrono::steady_clock::now();
-    const int code = run({ksim, "gui", name, "--frames", "12", "--speed", "1000", "--screenshot",
-                          png, "--at", "5s", "--size", "1280x800"});
+    std::vector<std::string> command = {ksim, "gui", shot_spec.scenario, "--frames", "12",
+                                        "--speed", "1000", "--screenshot", png, "--at",
+                                        shot_spec.panel.empty() ? "5s" : "60s", "--size",
+                                        "1280x800"};
+    if (!shot_spec.panel.empty()) {
+      command.emplace_back("--panel");
+      command.push_back(shot_spec.panel);
+    }
+    const int code = run(command);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (code != 0) {
@@ -120,7 +145,7 @@ int main(int argc, char** argv) {
       ++failures;
     }
   }
-  std::cout << fmt::format("{} of {} scenarios passed\n", names.size() - static_cast<std::size_t>(failures),
-                           names.size());
+  std::cout << fmt::format("{} of {} screenshots passed\n", shots.size() - static_cast<std::size_t>(failures),
+                           shots.size());
   return failures == 0 ? 0 : 1;
 }
