@@ -71,6 +71,7 @@ struct DataPanelsView {
   model::EventFilter event_filter;
   int event_broker = -1;  // combo: -1 any
   std::array<char, 64> event_partition{};
+  std::uint64_t event_scrolled_to = ~0ull;  // the current row the list last scrolled to
   std::unique_ptr<model::MetricsModel> metrics;
   std::unique_ptr<model::ZooKeeperTreeModel> zookeeper;
   std::unique_ptr<model::AuditModel> audit;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <imgui.h>
 
+#include <algorithm>
 #include <string>
 
 #include "app/gui/panels/panels.h"
@@ -109,6 +110,16 @@ void draw_events_panel(GuiState& state, const PanelRect& rect, bool force_rect) 
     ImGui::TableSetupColumn("Partition", 0, 0.8f);
     ImGui::TableSetupColumn("Event", 0, 5.0f);
     ImGui::TableHeadersRow();
+    // Keep the current row in view when it changes (playing, or a seek).
+    const std::uint64_t current_sequence = current != nullptr ? current->sequence : ~0ull;
+    if (current != nullptr && current_sequence != data.event_scrolled_to) {
+      const auto found = std::lower_bound(matching.begin(), matching.end(), current_sequence);
+      const float row_height =
+          ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y;
+      const float row_y = static_cast<float>(found - matching.begin()) * row_height;
+      ImGui::SetScrollY(std::max(0.0f, row_y - ImGui::GetWindowHeight() * 0.5f));
+    }
+    data.event_scrolled_to = current_sequence;
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(matching.size()));
     while (clipper.Step()) {

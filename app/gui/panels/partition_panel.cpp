@@ -126,14 +126,16 @@ void draw_strip(GuiState& state, const model::ReplicaStrip& replica, const Strip
     draw->AddRectFilled(ImVec2(g.x(t0), y0), ImVec2(std::max(g.x(t1), g.x(t0) + 3), y1),
                         IM_COL32(255, 40, 40, alpha));
   }
-  const auto marker = [&](std::int64_t offset, ImU32 colour, const char* name) {
+  // HW labelled at the top, LEO at the bottom, so they stay readable when equal.
+  const auto marker = [&](std::int64_t offset, ImU32 colour, const char* name, float text_y) {
     if (offset < g.from || offset > to) return;
     const float mx = g.x(offset);
     draw->AddLine(ImVec2(mx, y0 - 2), ImVec2(mx, y1 + 2), colour, 2.0f);
-    draw->AddText(ImVec2(mx + 2, y1 - ImGui::GetTextLineHeight()), colour, name);
+    draw->AddText(ImVec2(mx + 3, text_y), colour, name);
   };
-  marker(replica.high_watermark, theme_colour_u32(state, ThemeColour::passed), "HW");
-  marker(replica.log_end_offset, theme_colour_u32(state, ThemeColour::current), "LEO");
+  marker(replica.high_watermark, theme_colour_u32(state, ThemeColour::passed), "HW", y0);
+  marker(replica.log_end_offset, theme_colour_u32(state, ThemeColour::current), "LEO",
+         y1 - ImGui::GetTextLineHeight());
 
   ImGui::InvisibleButton(fmt::format("strip{}", replica.broker).c_str(),
                          ImVec2(label_width + (x1 - g.x0), height));
@@ -210,7 +212,7 @@ void draw_partition_panel(GuiState& state, const PanelRect& rect, bool force_rec
                        static_cast<long long>(data.last_truncation.to_offset),
                        data.last_truncation.cause.c_str());
   } else {
-    ImGui::TextDisabled("offsets %lld..%lld of %lld; upper: batches by leader epoch, lower: records by audit fate",
+    ImGui::TextDisabled("offsets %lld..%lld (end %lld); upper: batches by leader epoch, lower: records by audit fate",
                         static_cast<long long>(data.window_start),
                         static_cast<long long>(data.window_start + size - 1),
                         static_cast<long long>(end));
