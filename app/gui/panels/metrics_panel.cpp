@@ -16,11 +16,18 @@ namespace ksim::gui {
 namespace {
 
 void plot(const char* label, const std::vector<float>& values, const std::string& overlay) {
+  if (values.size() < 2) {  // a line needs two points (a new run has sampled once at most)
+    ImGui::TextDisabled("%s: %s (waiting for a second sample)", label, overlay.c_str());
+    return;
+  }
   const float height = ImGui::GetTextLineHeight() * 3.0f;
+  // PlotLines (1.86) takes its size as given: a negative width is not "all but", so compute it.
+  const float width = std::max(ImGui::GetFontSize() * 4,
+                               ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 9);
   float top = 1.0f;
   for (const float value : values) top = std::max(top, value);
   ImGui::PlotLines(label, values.data(), static_cast<int>(values.size()), 0, overlay.c_str(), 0.0f,
-                   top * 1.1f, ImVec2(-ImGui::GetFontSize() * 9, height));
+                   top * 1.1f, ImVec2(width, height));
 }
 
 // The `last` of each point (0 where the series did not exist yet).
