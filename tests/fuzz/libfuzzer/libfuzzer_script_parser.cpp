@@ -1,18 +1,16 @@
 // libFuzzer entry point for the scenario parser: coverage-guided, open-ended fuzzing, next to the
 // fixed-seed garbage test in tests/scenarios/parser_garbage_test.cpp (which runs in CTest). Not
-// part of the CMake build; build it with clang by hand, from the source root, against the
-// scenarios library of a default build (its objects need no sanitizer runtime of their own):
+// part of the CMake build; build it with clang by hand, from the source root, after a default
+// build: the parser's own sources are compiled instrumented, the libraries it reaches (the broker
+// settings need sim/ and core/) come from the default build:
 //
 //   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I. \
 //     tests/fuzz/libfuzzer/libfuzzer_script_parser.cpp scenarios/script*.cpp \
 //     scenarios/parser*.cpp scenarios/did_you_mean.cpp scenarios/broker_settings.cpp \
-//     core/storage/log_config.cpp core/replication/*config*.cpp core/replication/protocol_version.cpp \
-//     -lfmt -o build/fuzz_script_parser
+//     build/default/sim/libksim_sim.a build/default/core/libksim_core.a \
+//     -lfmt -lz -lzstd -lsnappy -llz4 -o build/fuzz_script_parser
 //   mkdir -p build/fuzz_corpus_scripts && cp scenarios/library/*.ksim build/fuzz_corpus_scripts/
 //   build/fuzz_script_parser -max_total_time=300 build/fuzz_corpus_scripts
-//
-// (If the link misses a symbol, add the .cpp that defines it: the parser reaches the broker
-// settings and the config validators, nothing that runs a cluster.)
 //
 // The input is a script; the first byte, if it is 0xff, makes the rest one console line
 // (ScriptParser::parse_command) instead. The parser may throw ScriptError only: any other
