@@ -116,15 +116,7 @@ TEST_CASE("audit: an unclean election loses committed acks=1 and acks=all record
 namespace ksim::gui::model {
 
 TEST_CASE("audit: a retry without idempotence is listed as duplicated, seeking to its answer") {
-  auto runner = testing::script_runner(R"(brokers 3
-kafka-topics.sh --create --bootstrap-server localhost:9092 --replication-factor 3 --partitions 1 --topic t
-wait until isr t-0 == [0,1,2] within 10s
-isolate leader t-0 from brokers
-kafka-producer-perf-test.sh --topic t --num-records 1 --throughput -1 --record-size 10 --producer-props acks=all enable.idempotence=false request.timeout.ms=1000 delivery.timeout.ms=60000 client.id=retrier &
-wait 5s
-heal
-wait 10s
-)");
+  auto runner = testing::script_runner(testing::kRetryWithoutIdempotence);
   AuditModel audit(sim::SimDuration::from_ms(500));
   testing::play(*runner, sim::SimDuration::from_ms(100), [&] { audit.update(runner->cluster()); });
   REQUIRE(audit.summary().size() == 1);

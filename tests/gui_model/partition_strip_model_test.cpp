@@ -229,15 +229,7 @@ wait 2s
 namespace ksim::gui::model {
 
 TEST_CASE("strip: a record the leader holds but has not acknowledged, then its retries") {
-  auto runner = testing::script_runner(R"(brokers 3
-kafka-topics.sh --create --bootstrap-server localhost:9092 --replication-factor 3 --partitions 1 --topic t
-wait until isr t-0 == [0,1,2] within 10s
-isolate leader t-0 from brokers
-kafka-producer-perf-test.sh --topic t --num-records 1 --throughput -1 --record-size 10 --producer-props acks=all enable.idempotence=false request.timeout.ms=1000 delivery.timeout.ms=60000 client.id=retrier &
-wait 5s
-heal
-wait 10s
-)");
+  auto runner = testing::script_runner(testing::kRetryWithoutIdempotence);
   PartitionStripModel strip({"t", 0});
   // acks=all waits for followers that cannot fetch: written on the leader, not answered.
   REQUIRE(testing::step_until(*runner,

@@ -50,4 +50,16 @@ inline std::unique_ptr<scenarios::ScenarioRunner> script_runner(const std::strin
   return std::make_unique<scenarios::ScenarioRunner>(scenarios::parse_script(text, "test.ksim"));
 }
 
+// One acks=all record without idempotence to a leader cut off from its followers: it times out,
+// the link heals, and the retry writes it a second time (a duplicate the audit lists).
+inline const std::string kRetryWithoutIdempotence = R"(brokers 3
+kafka-topics.sh --create --bootstrap-server localhost:9092 --replication-factor 3 --partitions 1 --topic t
+wait until isr t-0 == [0,1,2] within 10s
+isolate leader t-0 from brokers
+kafka-producer-perf-test.sh --topic t --num-records 1 --throughput -1 --record-size 10 --producer-props acks=all enable.idempotence=false request.timeout.ms=1000 delivery.timeout.ms=60000 client.id=retrier &
+wait 5s
+heal
+wait 10s
+)";
+
 }  // namespace ksim::gui::model::testing
